@@ -1,0 +1,10 @@
+"""Top-level URLs: the catalogue's pages, the admin and the language switch."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("catalogue.urls")),
+]
