@@ -1,4 +1,5 @@
 # Insatskatalogen: `make run` sets up and serves; `make test` runs the whole suite.
+# Every step is idempotent: run again, it skips what is already done.
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -6,34 +7,61 @@ PY := $(BIN)/python
 REPORT ?= fixtures/tabellbilaga-regionalt-utvecklingsarbete-2023.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WEB_CONCURRENCY ?= 3
+PYTEST_ARGS ?=
 
-.PHONY: run setup test lint format import index clean
+.PHONY: run setup data index serve test check lint format bench clean
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+$(PY):
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+
+# Runtime dependencies for `make run`; the test tools on top of them for `make test`.
+$(BIN)/.installed-run: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(BIN)/.installed
+$(BIN)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/.installed-run $@
+
+setup: $(BIN)/.installed-run
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
 
-run: setup
+# Import the bundled report unless this very file is already imported (the import rebuilds the
+# index); build the index if it is missing all the same, e.g. after deleting var/index.
+data: setup
 	$(PY) manage.py import_report $(REPORT) --if-changed
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} \
+	$(PY) manage.py shell -v0 -c "import sys; from catalogue import search; \
+		sys.exit(0 if search.index_exists() else 1)" || $(PY) manage.py rebuild_index
+
+serve:
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
 		--no-control-socket --access-logfile -
 
-test: $(BIN)/.installed
-	$(BIN)/pytest
+run: data
+	@echo "Insatskatalogen: http://$(HOST):$(PORT)/"
+	$(MAKE) --no-print-directory serve
 
-lint: $(BIN)/.installed
+test: $(BIN)/.installed-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+check: $(BIN)/.installed-dev
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(BIN)/.installed
+format: $(BIN)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Benchmarks (minutes, not part of the tests): see bench/README.md.
+bench: $(BIN)/.installed-dev
+	$(PY) bench/run.py
 
 clean:
 	rm -rf var .pytest_cache
