@@ -30,15 +30,14 @@ setup: $(BIN)/.installed-run
 	$(PY) manage.py collectstatic --noinput -v0
 
 # Import the bundled report unless this very file is already imported (the import rebuilds the
-# index); build the index if it is missing all the same, e.g. after deleting var/index.
+# search index).
 data: setup
 	$(PY) manage.py import_report $(REPORT) --if-changed
-	$(PY) manage.py shell -v0 -c "import sys; from catalogue import search; \
-		sys.exit(0 if search.index_exists() else 1)" || $(PY) manage.py rebuild_index
 
-serve:
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
-		--no-control-socket --access-logfile -
+# The same entry point as the Docker image: builds the index if it is missing, then gunicorn.
+serve: $(BIN)/.installed-run
+	PATH="$(abspath $(BIN)):$$PATH" BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
+		docker/entrypoint.sh web
 
 run: data
 	@echo "Insatskatalogen: http://$(HOST):$(PORT)/"

@@ -1,0 +1,35 @@
+# Insatskatalogen web image: gunicorn serving Django, static files by whitenoise.
+# Builds with nothing but PyPI (the pinned runtime requirements); no compilers, no downloads.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    VAR_DIR=/app/var \
+    STATIC_ROOT=/app/static_root \
+    SEARCH_INDEX_DIR=/data/index \
+    WEB_CONCURRENCY=3 \
+    BIND=0.0.0.0:8000
+
+WORKDIR /app
+
+# Dependencies first, so that a code change does not reinstall them.
+COPY requirements.txt ./
+RUN pip install -r requirements.txt
+
+COPY . .
+
+# Static files are collected (and compressed, with hashed names) into the image; the secret key
+# here only lets the settings load for this step and is not kept.
+RUN SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput -v0 \
+    && useradd --system --home-dir /app --shell /usr/sbin/nologin app \
+    && mkdir -p /data/index /app/var \
+    && chown app:app /data/index /app/var
+
+USER app
+EXPOSE 8000
+VOLUME ["/data/index"]
+
+ENTRYPOINT ["/app/docker/entrypoint.sh"]
+CMD ["web"]
