@@ -1,11 +1,527 @@
-"""Placeholder views: the pages are built in issue 3 (browsing and search)."""
+"""The public pages: home, the faceted measures list (also per chapter and goal), records, regions
+and goals; the list and the region pages also answer as JSON (and the list as CSV and Excel)."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from . import exports
+from .filters import MeasureFilter, MeasureGoal, _search_module
+from .models import (
+    AllocationAnswer,
+    Chapter,
+    Goal,
+    Measure,
+    NoMeasures,
+    Project,
+    ProjectIndicator,
+    Region,
+)
+from .reference import SDGS
+from .tables import DEFAULT_PAGE_SIZE, PAGE_SIZES, MeasureTable, RankedMeasures
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FORMATS = ("json", "csv", "xlsx")
+
+# The tile map: (row, column) of each region on a 4-column grid, north to south.
+TILE_POSITIONS = {
+    "norrbotten": (1, 3),
+    "vasterbotten": (2, 3),
+    "jamtland-harjedalen": (3, 2),
+    "vasternorrland": (3, 3),
+    "dalarna": (4, 2),
+    "gavleborg": (4, 3),
+    "varmland": (5, 1),
+    "orebro": (5, 2),
+    "vastmanland": (5, 3),
+    "uppsala": (5, 4),
+    "vastra-gotaland": (6, 1),
+    "ostergotland": (6, 2),
+    "sormland": (6, 3),
+    "stockholm": (6, 4),
+    "halland": (7, 1),
+    "jonkoping": (7, 2),
+    "kalmar": (7, 3),
+    "gotland": (7, 4),
+    "skane": (8, 1),
+    "kronoberg": (8, 2),
+    "blekinge": (8, 3),
+}
 
 
-def _todo(request, **kwargs):
-    return HttpResponse("Insatskatalogen", content_type="text/plain; charset=utf-8")
+def shade(count: int, highest: int) -> int:
+    """Shade 0–4 of a tile: 0 for none, else in four equal steps up to the highest count."""
+    if count <= 0 or highest <= 0:
+        return 0
+    return min(4, 1 + (4 * (count - 1)) // highest)
 
 
-home = measure_list = measure_detail = region_list = region_detail = _todo
-chapter_detail = goal_list = goal_detail = _todo
+def wants(request, fmt: str) -> bool:
+    return request.GET.get("format") == fmt
+
+
+def absolute_url_builder(request):
+    return request.build_absolute_uri
+
+
+class HomeView(TemplateView):
+    template_name = "catalogue/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        regions = list(Region.objects.all())
+        chapters = list(Chapter.objects.exclude(number=Chapter.ALLOCATION))
+        matrix: dict[tuple[int, int], int] = {
+            (row["region_id"], row["chapter_id"]): row["n"]
+            for row in Measure.objects.order_by()
+            .values("region_id", "chapter_id")
+            .annotate(n=Count("pk"))
+        }
+        for region in regions:
+            region.count = sum(matrix.get((region.pk, c.pk), 0) for c in chapters)
+            region.cells = [(c, matrix.get((region.pk, c.pk), 0)) for c in chapters]
+        for chapter in chapters:
+            chapter.count = sum(matrix.get((r.pk, chapter.pk), 0) for r in regions)
+        highest = max((r.count for r in regions), default=0)
+        tiles = []
+        for region in regions:
+            row, column = TILE_POSITIONS.get(region.slug, (9, 1))
+            tiles.append(
+                {
+                    "region": region,
+                    "row": row,
+                    "column": column,
+                    "shade": shade(region.count, highest),
+                }
+            )
+        tiles.sort(key=lambda tile: (tile["row"], tile["column"]))
+        context.update(
+            regions=regions,
+            chapters=chapters,
+            tiles=tiles,
+            total=sum(r.count for r in regions),
+            highest=highest,
+        )
+        return context
+
+
+class MeasureListView(SingleTableMixin, FilterView):
+    """The faceted, searchable list of measures; the chapter and goal pages narrow its scope."""
+
+    model = Measure
+    filterset_class = MeasureFilter
+    table_class = MeasureTable
+    template_name = "catalogue/measure_list.html"
+    extra_context = {"nav": "measures"}
+    strict = False  # invalid fields are reported and ignored, the valid ones still apply
+    hidden_facets: frozenset[str] = frozenset()
+
+    def scope(self, queryset):
+        """Narrow the measures this page lists (the whole catalogue here)."""
+        return queryset
+
+    def get_queryset(self):
+        return self.scope(Measure.objects.all())
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET  # always bound: an empty query string is valid
+        return kwargs
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.scope_facets = set(self.hidden_facets)
+        return filterset
+
+    @property
+    def relevance_order(self) -> bool:
+        search = self.filterset.search
+        return bool(search and search.query and "sort" not in self.request.GET)
+
+    def ordered_ranked_ids(self) -> list[int]:
+        """The search's ranked ids that pass the other filters, best first."""
+        kept = set(self.object_list.values_list("pk", flat=True))
+        return [pk for pk in self.filterset.search.ids if pk in kept]
+
+    def get_table_data(self):
+        if self.relevance_order:
+            return RankedMeasures(self.ordered_ranked_ids(), Measure.objects.for_list())
+        return self.object_list.for_list()
+
+    def get_table_kwargs(self):
+        search = self.filterset.search
+        return {"highlights": search.highlights if search else {}}
+
+    def page_size(self) -> int:
+        try:
+            size = int(self.request.GET.get("per_page", DEFAULT_PAGE_SIZE))
+        except ValueError:
+            return DEFAULT_PAGE_SIZE
+        return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+    def get_table(self, **kwargs):
+        """Sort and paginate like django-tables2's RequestConfig, but with the page size bounded."""
+        table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
+        table.request = self.request
+        order_by = self.request.GET.getlist("sort")
+        if order_by:
+            table.order_by = order_by
+        try:
+            table.paginate(page=self.request.GET.get("page", 1), per_page=self.page_size())
+        except PageNotAnInteger:
+            table.page = table.paginator.page(1)
+        except EmptyPage:
+            table.page = table.paginator.page(table.paginator.num_pages)
+        return table
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.object_list = self.filterset.qs
+        fmt = request.GET.get("format")
+        if fmt:
+            if fmt not in EXPORT_FORMATS:
+                return JsonResponse(
+                    {"error": _("Okänt format. Välj json, csv eller xlsx.")}, status=400
+                )
+            if self.filterset.errors:
+                return JsonResponse({"errors": self.filterset.errors.get_json_data()}, status=400)
+            return self.export(fmt)
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context, status=400 if self.filterset.errors else 200)
+
+    def export_measures(self):
+        """Exactly the filtered measures, in the page's order (relevance first with a query)."""
+        if self.relevance_order:
+            return RankedMeasures(self.ordered_ranked_ids(), Measure.objects.for_list())
+        table = self.get_table_class()(data=self.object_list.for_list())
+        order_by = self.request.GET.getlist("sort")
+        if order_by:
+            table.order_by = order_by
+        return table.data.data.iterator(chunk_size=1000)
+
+    def export(self, fmt: str):
+        build = absolute_url_builder(self.request)
+        measures = self.export_measures()
+        records = (exports.measure_record(m, build) for m in measures)
+        filename = "insatser"
+        if fmt == "json":
+            count = (
+                len(measures) if isinstance(measures, RankedMeasures) else self.object_list.count()
+            )
+            return exports.json_response(count, records)
+        if fmt == "csv":
+            return exports.csv_response(records, filename)
+        return exports.xlsx_response(records, filename)
+
+    @staticmethod
+    def page_range(page) -> list[int | None]:
+        """Page numbers around the current one; None marks an elided stretch."""
+        numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        return [n if isinstance(n, int) else None for n in numbers]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = context["table"]
+        context.update(
+            facets=self.filterset.facets(),
+            curated_count=self.filterset.curated_count(),
+            search=self.filterset.search,
+            query=self.filterset.query,
+            hit_count=table.paginator.count,
+            page_sizes=PAGE_SIZES,
+            page_size=self.page_size(),
+            relevance_order=self.relevance_order,
+            form_action=self.request.path,
+            export_formats=EXPORT_FORMATS,
+            page_range=self.page_range(table.page),
+        )
+        return context
+
+
+class ChapterDetailView(MeasureListView):
+    template_name = "catalogue/chapter_detail.html"
+    hidden_facets = frozenset({"chapter"})
+
+    def dispatch(self, request, *args, **kwargs):
+        self.chapter = get_object_or_404(Chapter, number=kwargs["number"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def scope(self, queryset):
+        return queryset.filter(chapter=self.chapter)
+
+    def get(self, request, *args, **kwargs):
+        if not self.chapter.is_thematic:
+            return AllocationChapterView.as_view()(request, chapter=self.chapter)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["chapter"] = self.chapter
+        context["no_measures"] = (
+            NoMeasures.objects.filter(chapter=self.chapter)
+            .select_related("region")
+            .order_by("region__name")
+        )
+        return context
+
+
+class AllocationChapterView(TemplateView):
+    """Chapter 8: the regions' answers on appropriation 1:1, side by side."""
+
+    template_name = "catalogue/allocation_chapter.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        answers = defaultdict(dict)
+        for answer in AllocationAnswer.objects.all():
+            answers[answer.region_id][answer.question] = answer
+        regions = list(Region.objects.annotate(projects_count=Count("projects")))
+        for region in regions:
+            region.answers = [answers[region.pk].get(n) for n in AllocationAnswer.QUESTIONS]
+        context.update(
+            chapter=self.kwargs["chapter"],
+            questions=AllocationAnswer.QUESTIONS,
+            regions=regions,
+        )
+        return context
+
+
+class GoalDetailView(MeasureListView):
+    template_name = "catalogue/goal_detail.html"
+    extra_context = {"nav": "goals"}
+
+    def dispatch(self, request, *args, **kwargs):
+        self.goal = get_object_or_404(Goal.objects.select_related("region"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def scope(self, queryset):
+        return queryset.filter(
+            Exists(MeasureGoal.objects.filter(measure=OuterRef("pk"), goal=self.goal))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["goal"] = self.goal
+        return context
+
+
+class GoalListView(TemplateView):
+    template_name = "catalogue/goal_list.html"
+    extra_context = {"nav": "goals"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        goals = list(
+            Goal.objects.select_related("region")
+            .annotate(measure_count=Count("measures"))
+            .order_by("framework", "sdg", "region__name", "title")
+        )
+        by_framework = defaultdict(list)
+        for goal in goals:
+            by_framework[goal.framework].append(goal)
+        rus_by_region = defaultdict(list)
+        for goal in by_framework.pop(Goal.Framework.RUS, []):
+            rus_by_region[goal.region].append(goal)
+        sdgs = sorted(
+            (g for g in by_framework.pop(Goal.Framework.AGENDA2030, []) if g.sdg),
+            key=lambda g: g.sdg,
+        )
+        frameworks = [
+            {"code": code, "label": label, "goals": by_framework[code]}
+            for code, label in Goal.Framework.choices
+            if by_framework.get(code)
+        ]
+        context.update(
+            sdgs=sdgs,
+            sdg_names=SDGS,
+            rus_regions=sorted(
+                rus_by_region.items(), key=lambda item: item[0].name if item[0] else ""
+            ),
+            frameworks=frameworks,
+        )
+        return context
+
+
+class MeasureDetailView(DetailView):
+    template_name = "catalogue/measure_detail.html"
+    context_object_name = "measure"
+
+    def get_queryset(self):
+        return Measure.objects.select_related("region", "chapter", "report").prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.select_related("region"))
+        )
+
+    def similar_measures(self, measure, *, limit: int = 5) -> list[Measure]:
+        """Similar measures in other regions, by the search index's similarity."""
+        try:
+            search = _search_module()
+        except ImportError:
+            return []
+        if not search.index_exists():
+            return []
+        ids = search.similar(measure.pk, limit=limit * 3)
+        found = (
+            Measure.objects.filter(pk__in=ids)
+            .exclude(region_id=measure.region_id)
+            .select_related("region", "chapter")
+            .in_bulk()
+        )
+        return [found[pk] for pk in ids if pk in found][:limit]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        measure = self.object
+        try:
+            report_error_url = reverse("catalogue:report-error", kwargs={"pk": measure.pk})
+        except NoReverseMatch:
+            report_error_url = None
+        context.update(
+            goals=sorted(measure.goals.all(), key=lambda g: (g.framework, g.sdg or 0, g.title)),
+            similar=self.similar_measures(measure),
+            report_error_url=report_error_url,
+            absolute_url=self.request.build_absolute_uri(measure.get_absolute_url()),
+        )
+        return context
+
+
+class RegionListView(ListView):
+    template_name = "catalogue/region_list.html"
+    extra_context = {"nav": "regions"}
+    context_object_name = "regions"
+
+    def get_queryset(self):
+        return Region.objects.annotate(measure_count=Count("measure"))
+
+    def get(self, request, *args, **kwargs):
+        if wants(request, "json"):
+            return JsonResponse(
+                [
+                    {
+                        "slug": r.slug,
+                        "name": r.name,
+                        "official_name": r.official_name,
+                        "code": r.code,
+                    }
+                    for r in Region.objects.all()
+                ],
+                safe=False,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return super().get(request, *args, **kwargs)
+
+
+class RegionDetailView(DetailView):
+    model = Region
+    template_name = "catalogue/region_detail.html"
+    extra_context = {"nav": "regions"}
+    context_object_name = "region"
+
+    def projects(self, region):
+        return Project.objects.filter(region=region).prefetch_related(
+            Prefetch("indicators", queryset=ProjectIndicator.objects.order_by("position"))
+        )
+
+    def get(self, request, *args, **kwargs):
+        if wants(request, "json"):
+            region = self.get_object()
+            return JsonResponse(self.as_json(region), json_dumps_params={"ensure_ascii": False})
+        return super().get(request, *args, **kwargs)
+
+    def as_json(self, region) -> dict:
+        answers = {a.question: a for a in AllocationAnswer.objects.filter(region=region)}
+        return {
+            "slug": region.slug,
+            "name": region.name,
+            "official_name": region.official_name,
+            "code": region.code,
+            "measure_count": Measure.objects.filter(region=region).count(),
+            "no_measures_chapters": sorted(
+                NoMeasures.objects.filter(region=region).values_list("chapter__number", flat=True)
+            ),
+            "allocation": [
+                {
+                    "question": text,
+                    "answer": answers[number].answer if number in answers else None,
+                    "text": answers[number].text if number in answers else "",
+                }
+                for number, text in AllocationAnswer.QUESTIONS.items()
+            ],
+            "projects": [
+                {
+                    "nyps_id": p.nyps_id,
+                    "title": p.title,
+                    "status": p.status,
+                    "start": p.start.isoformat() if p.start else None,
+                    "end": p.end.isoformat() if p.end else None,
+                    "owner": p.owner,
+                    "partners": list(p.partners or []),
+                    "granted_sek": p.granted_sek,
+                    "paid_sek": p.paid_sek,
+                    "indicators": [
+                        {"name": i.name, "target": i.target, "outcome": i.outcome}
+                        for i in p.indicators.all()
+                    ],
+                }
+                for p in self.projects(region)
+            ],
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        region = self.object
+        chapters = list(Chapter.objects.exclude(number=Chapter.ALLOCATION))
+        measures = list(
+            Measure.objects.filter(region=region)
+            .select_related("chapter")
+            .only("pk", "name", "chapter__number", "chapter__title", "source_line")
+        )
+        by_chapter = defaultdict(list)
+        for measure in measures:
+            by_chapter[measure.chapter.number].append(measure)
+        no_measures = {
+            n.chapter.number: n
+            for n in NoMeasures.objects.filter(region=region).select_related("chapter")
+        }
+        answers = {a.question: a for a in AllocationAnswer.objects.filter(region=region)}
+        context.update(
+            measure_count=len(measures),
+            chapters=[
+                {
+                    "chapter": chapter,
+                    "measures": by_chapter.get(chapter.number, []),
+                    "no_measures": no_measures.get(chapter.number),
+                }
+                for chapter in chapters
+            ],
+            allocation=[
+                {"number": n, "question": q, "answer": answers.get(n)}
+                for n, q in AllocationAnswer.QUESTIONS.items()
+            ],
+            projects=list(self.projects(region)),
+            rus_goals=Goal.objects.filter(region=region, framework=Goal.Framework.RUS)
+            .annotate(measure_count=Count("measures"))
+            .order_by("title"),
+        )
+        return context
+
+
+home = HomeView.as_view()
+measure_list = MeasureListView.as_view()
+measure_detail = MeasureDetailView.as_view()
+region_list = RegionListView.as_view()
+region_detail = RegionDetailView.as_view()
+chapter_detail = ChapterDetailView.as_view()
+goal_list = GoalListView.as_view()
+goal_detail = GoalDetailView.as_view()

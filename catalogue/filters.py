@@ -1,0 +1,279 @@
+"""The measures list's filters and the counts that tell how many measures each option leaves.
+
+The text query asks `catalogue.search` for ranked ids; every other filter is plain SQL. Facet counts
+are computed per facet with the other filters (and the query) applied: one GROUP BY per facet.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from .models import Chapter, Goal, Measure, Region, Report
+from .reference import SDGS
+
+MeasureGoal = Measure.goals.through
+
+QUERY_MAX_LENGTH = 300
+
+
+def ids_subquery(ids: list[int]) -> RawSQL | list[int]:
+    """An SQL set of ids bound as a single parameter, so that thousands of hits stay one query.
+
+    SQLite and PostgreSQL limit the number of bound parameters; a JSON array (SQLite) or an array
+    (PostgreSQL) passes any number of ids at once. Other databases get the plain list.
+    """
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    return list(ids)
+
+
+def _search_module():
+    """The search module, imported lazily (tests replace its functions with monkeypatch)."""
+    from catalogue import search
+
+    return search
+
+
+@dataclass
+class SearchOutcome:
+    """What the text query gave: the ranked ids and what the page says about the search."""
+
+    query: str
+    ids: list[int] = field(default_factory=list)
+    highlights: dict[int, str] = field(default_factory=dict)
+    suggestion: str | None = None
+    available: bool = True
+    parsed_ok: bool = True
+
+    @cached_property
+    def rank(self) -> dict[int, int]:
+        return {pk: position for position, pk in enumerate(self.ids)}
+
+
+def run_search(query: str) -> SearchOutcome:
+    """Ask the search module; a missing module or index means "search is being rebuilt"."""
+    try:
+        result = _search_module().search(query)
+    except ImportError:
+        return SearchOutcome(query=query, available=False)
+    return SearchOutcome(
+        query=query,
+        ids=list(result.ids),
+        highlights=dict(result.highlights or {}),
+        suggestion=result.suggestion,
+        available=result.available,
+        parsed_ok=result.parsed_ok,
+    )
+
+
+def _region_choices():
+    return list(Region.objects.values_list("slug", "name"))
+
+
+def _chapter_choices():
+    return [
+        (str(number), f"{number} {title}")
+        for number, title in Chapter.objects.exclude(number=Chapter.ALLOCATION).values_list(
+            "number", "title"
+        )
+    ]
+
+
+def _year_choices():
+    return [(str(year), str(year)) for year in Report.objects.values_list("year", flat=True)]
+
+
+SDG_CHOICES = [(str(number), f"{number} {title}") for number, title in SDGS.items()]
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One filter with its options, for the template."""
+
+    name: str
+    label: str
+    multiple: bool
+    options: list[FacetOption]
+
+    @property
+    def any_selected(self) -> bool:
+        return any(option.selected for option in self.options)
+
+
+class MeasureFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Sök"),
+        method="filter_query",
+        max_length=QUERY_MAX_LENGTH,
+        strip=True,
+    )
+    region = django_filters.MultipleChoiceFilter(
+        label=_("Region"), choices=_region_choices, method="filter_region"
+    )
+    chapter = django_filters.MultipleChoiceFilter(
+        label=_("Kapitel"), choices=_chapter_choices, method="filter_chapter"
+    )
+    framework = django_filters.ChoiceFilter(
+        label=_("Målramverk"), choices=Goal.Framework.choices, method="filter_framework"
+    )
+    sdg = django_filters.ChoiceFilter(
+        label=_("Globalt mål (Agenda 2030)"), choices=SDG_CHOICES, method="filter_sdg"
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Rapportår"), choices=_year_choices, method="filter_year"
+    )
+    curated = django_filters.BooleanFilter(
+        label=_("Bara kurerade"), widget=forms.CheckboxInput, method="filter_curated"
+    )
+
+    class Meta:
+        model = Measure
+        fields = ["q", "region", "chapter", "framework", "sdg", "year", "curated"]
+
+    # Facets in the order the page shows them; the query is not a facet.
+    FACETS = ("region", "chapter", "framework", "sdg", "year")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.search: SearchOutcome | None = None
+
+    # --- filtering ---------------------------------------------------------------------------
+
+    def filter_query(self, queryset, name, value):
+        if not value:
+            return queryset
+        if self.search is None or self.search.query != value:
+            self.search = run_search(value)
+        return queryset.filter(pk__in=ids_subquery(self.search.ids))
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__slug__in=value) if value else queryset
+
+    def filter_chapter(self, queryset, name, value):
+        return queryset.filter(chapter__number__in=[int(v) for v in value]) if value else queryset
+
+    def filter_framework(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(MeasureGoal.objects.filter(measure=OuterRef("pk"), goal__framework=value))
+        )
+
+    def filter_sdg(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(MeasureGoal.objects.filter(measure=OuterRef("pk"), goal__sdg=int(value)))
+        )
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(report__year=int(value)) if value else queryset
+
+    def filter_curated(self, queryset, name, value):
+        return queryset.filter(curated=True) if value else queryset
+
+    @property
+    def cleaned_data(self) -> dict:
+        """The valid fields' values (an unbound or wholly invalid form gives what it can)."""
+        self.form.is_valid()
+        return getattr(self.form, "cleaned_data", {})
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            self._qs = self.filter_queryset(self.queryset.all())
+        return self._qs
+
+    def filter_queryset(self, queryset, *, exclude: str | None = None):
+        """Apply every valid filter except `exclude` (used for a facet's own counts)."""
+        for name, value in self.cleaned_data.items():
+            if name != exclude:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    # --- the query and the facets --------------------------------------------------------------
+
+    @property
+    def query(self) -> str:
+        return self.cleaned_data.get("q") or ""
+
+    def hidden_facets(self) -> set[str]:
+        return getattr(self, "scope_facets", set())
+
+    def facets(self) -> list[Facet]:
+        """Each facet's options with counts given the other filters: one query per facet."""
+        self.qs  # noqa: B018 (validates the form and runs the search once)
+        data = self.cleaned_data
+        facets = []
+        for name in self.FACETS:
+            if name in self.hidden_facets():
+                continue
+            others = self.filter_queryset(self.queryset.all(), exclude=name)
+            counts = self._counts(name, others)
+            chosen = data.get(name)
+            if isinstance(chosen, list | tuple):
+                selected = {str(v) for v in chosen}
+            else:
+                selected = {str(chosen)} if chosen not in (None, "") else set()
+            field_ = self.filters[name].field
+            options = [
+                FacetOption(
+                    str(value), str(label), counts.get(str(value), 0), str(value) in selected
+                )
+                for value, label in field_.choices
+                if value != ""
+            ]
+            facets.append(
+                Facet(
+                    name=name,
+                    label=str(self.filters[name].label),
+                    multiple=isinstance(self.filters[name], django_filters.MultipleChoiceFilter),
+                    options=options,
+                )
+            )
+        return facets
+
+    def curated_count(self) -> int:
+        others = self.filter_queryset(self.queryset.all(), exclude="curated")
+        return others.filter(curated=True).count()
+
+    def _counts(self, name: str, queryset: QuerySet) -> dict[str, int]:
+        if name in ("framework", "sdg"):
+            column = "goal__framework" if name == "framework" else "goal__sdg"
+            rows = (
+                MeasureGoal.objects.filter(measure__in=queryset.order_by().values("pk"))
+                .exclude(**{f"{column}__isnull": True})
+                .values(column)
+                .annotate(n=Count("measure", distinct=True))
+                .values_list(column, "n")
+                .order_by()
+            )
+        else:
+            column = {
+                "region": "region__slug",
+                "chapter": "chapter__number",
+                "year": "report__year",
+            }[name]
+            rows = (
+                queryset.order_by().values(column).annotate(n=Count("pk")).values_list(column, "n")
+            )
+        return {str(value): n for value, n in rows}

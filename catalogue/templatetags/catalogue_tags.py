@@ -1,0 +1,55 @@
+"""Template helpers: sanitizing stored HTML at render time, amounts and the language switch."""
+
+from __future__ import annotations
+
+import nh3
+from django import template
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The structure the report's cells carry; everything else is dropped.
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "b", "strong", "i", "em", "br"}
+
+
+def sanitize(html: str) -> str:
+    """Keep paragraphs, lists and emphasis; drop every other tag and all attributes."""
+    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={}, link_rel=None)
+
+
+@register.filter
+def clean_html(value):
+    """Render stored HTML safely: the importer sanitized it, and admin edits may not be."""
+    return mark_safe(sanitize(value))
+
+
+@register.filter
+def sek(value):
+    """An amount in kronor with grouped digits, or a dash when it is unknown."""
+    if value is None or value == "":
+        return "–"
+    return f"{number_format(value, force_grouping=True)} kr"
+
+
+@register.filter
+def percent_of(part, whole):
+    """part as a whole-number percentage of whole ("" when it cannot be computed)."""
+    try:
+        return round(100 * int(part) / int(whole))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return ""
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def get_field(form, name):
+    """A bound field of a form by name (for labels in error lists)."""
+    try:
+        return form[name]
+    except KeyError:
+        return None
