@@ -549,8 +549,8 @@ class _Parser:
         if question is None:
             raise ParseError(
                 number,
-                f"unrecognised chapter 8 question {inline_text(question_cell)[:80]!r}; expected one "
-                "of the six questions on appropriation 1:1",
+                f"unrecognised chapter 8 question {inline_text(question_cell)[:80]!r}; "
+                "expected one of the six questions on appropriation 1:1",
             )
         key = (self.allocation_region, question)
         if key in self.answers:
