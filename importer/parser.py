@@ -217,6 +217,7 @@ _NO_MEASURES = re.compile(
     r"redovisar inga insatser|genomför inte särskilda insatser|inga insatser i tabellform", re.I
 )
 _CROSS_REFERENCE = re.compile(r"^(?:Se (?:även|också)?\s*(?:tabell|regionens)\b)", re.I)
+_COLOPHON = "Du kan ladda ned Tillväxtverkets publikationer"
 _YEAR = re.compile(r"Regionalt utvecklingsarbete\s+(\d{4})")
 _NUMBER = re.compile(r"Rapport\s+(\d{3,5})")
 _PUBLISHED = re.compile(r"^\s*(?:Stockholm|Östersund),\s*(\d{4}-\d{2}-\d{2})\s*$", re.M)
@@ -408,6 +409,10 @@ class _Parser:
                 continue
             if self.chapter is None:
                 continue  # title page and table of contents
+            if self.in_colophon or line.startswith(_COLOPHON):
+                self.finish_project()
+                self.in_colophon = True  # the back cover: contact details, ISBN
+                continue
             if self.chapter == ALLOCATION_CHAPTER:
                 self.on_allocation_line(number, line)
             else:
@@ -568,10 +573,6 @@ class _Parser:
 
     def on_allocation_text(self, number: int, text: str) -> None:
         plain = inline_text(text)
-        if self.in_colophon or plain.startswith("Du kan ladda ned Tillväxtverkets publikationer"):
-            self.finish_project()
-            self.in_colophon = True  # the back cover: contact details, ISBN
-            return
         if self.start_region(number, plain):
             return
         if self.allocation_region is None:
