@@ -1,0 +1,389 @@
+"""Swedish text analysis for the search index: tokenizing, stemming, å/ä/ö folding, decompounding.
+
+The analyzers built here are pickled into the Whoosh index, so every class and function they use
+lives at module level in this module: renaming the module means rebuilding the index.
+
+- Stemming: the Snowball Swedish stemmer (`snowballstemmer`), applied until it stops changing the
+  word ("kompetensen" → "kompetens" → "kompet", the same stem as "kompetens"), with two repairs:
+  adjectives in -bar keep their "bar" ("hållbar", "hållbara", "hållbarhet" → "hållbar") and common
+  neuter adjective endings lose their -t ("hållbart", "digitalt", "cirkulärt").
+- Folding: å, ä → a, ö → o, é → e (and the like), for people who type without Swedish letters.
+- Decompounding, at index time only: a compound such as "kompetensförsörjningen" also yields its
+  parts ("kompetens", "försörjningen") at the same position, so that a search for "försörjning"
+  finds it. Parts are checked against the hunspell-sv word list, allowing a linking "s"
+  ("vindkrafts|etablering") and a dropped final a/e ("skol|utveckling"). Proper nouns in the word
+  list ("Örebro" is not "öre" + "bro") and a short never-split list are left whole. The word list is
+  read only when a compound has to be split, i.e. when indexing, and cached once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import snowballstemmer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+
+logger = logging.getLogger(__name__)
+
+# Snowball's Swedish stop word list (snowballstem.org/algorithms/swedish/stop.txt).
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+SWEDISH_STOPWORDS = _words(
+    """
+    och det att i en jag hon som han på den med var sig för så till är men ett om hade de av icke
+    mig du henne då sin nu har inte hans honom skulle hennes där min man ej vid kunde något från ut
+    när efter upp vi dem vara vad över än dig kan sina här ha mot alla under någon eller allt mycket
+    sedan ju denna själv detta åt utan varit hur ingen mitt ni bli blev oss din dessa några deras
+    blir mina samma vilken er sådan vår blivit dess inom mellan sådant varför varje vilka ditt vem
+    vilket sitta sådana vart dina vars vårt våra ert era vilkas
+    """
+)
+
+TOKEN_PATTERN = r"\w+"
+
+# Folding for people who type without Swedish letters (and without accents).
+_FOLD = str.maketrans(
+    {
+        "å": "a",
+        "ä": "a",
+        "ö": "o",
+        "æ": "a",
+        "ø": "o",
+        "ü": "u",
+        "é": "e",
+        "è": "e",
+        "ê": "e",
+        "á": "a",
+        "à": "a",
+        "í": "i",
+        "ó": "o",
+        "ú": "u",
+    }
+)
+SWEDISH_LETTERS = frozenset("åäöÅÄÖ")
+
+# Neuter adjective endings whose -t Snowball keeps ("digitalt" would not meet "digital").
+_NEUTER_T_ENDINGS = ("alt", "ellt", "ärt", "iskt", "igt", "bart", "ivt", "ënt")
+
+
+def fold(text: str) -> str:
+    """Fold å/ä/ö and accents to plain ASCII letters ("jämställdhet" → "jamstalldhet")."""
+    text = text.translate(_FOLD)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def has_swedish_letters(text: str) -> bool:
+    return any(c in SWEDISH_LETTERS for c in text)
+
+
+_snowball = snowballstemmer.stemmer("swedish")
+
+
+@functools.lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """The Swedish stem of a lowercase word, stable across its inflected forms."""
+    if len(word) < 3 or not word.isalpha():
+        return word
+    if word.endswith(_NEUTER_T_ENDINGS):
+        word = word[:-1]
+    current = word
+    for _ in range(4):
+        stemmed = _snowball.stemWord(current)
+        if stemmed == current:
+            break
+        current = stemmed
+    # "hållbar" → "hållb" but "hållbara" → "hållbar": keep the adjective suffix -bar whole.
+    if current.endswith("b") and word.startswith(current + "ar"):
+        current += "ar"
+    return current
+
+
+class SwedishStemFilter(Filter):
+    """Replaces each token's text by its Swedish stem (see `stem`)."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.stopped:
+                t.text = stem(t.text)
+            yield t
+
+
+class FoldFilter(Filter):
+    """Folds å/ä/ö and accents (see `fold`)."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+# ---------------------------------------------------------------------------------------------
+# Decompounding
+
+# Compounds that must stay whole: splitting them gives hits nobody wants ("arbete" → samarbete).
+NEVER_SPLIT = _words(
+    """
+    samarbete samarbeten samarbetet samarbeta samarbetar samverkan samverka samhälle samhället
+    samhällen arbetskraft arbetskraften företag företaget företagen företagare företagande
+    förening föreningar föreningen förutsättning förutsättningar förhållande förhållanden
+    verksamhet verksamheten verksamheter landskap landskapet kunskap kunskaper kunskapen
+    tillväxt tillväxten tillgång tillgången tillgänglighet underlag underlaget
+    översyn översikt överenskommelse överenskommelser bostad bostäder bostaden
+    näring näringar näringen regering regeringen ledning ledningen utveckling utvecklingen
+    utbildning utbildningen utbildningar omställning omställningen miljö miljön miljöer
+    """
+)
+
+# Heads that are prefixes or particles far more often than words of their own in a compound
+# ("för|utsättning", "till|växt", "sam|verkan").
+_BANNED_HEADS = _words(
+    "för före till upp över under sam mot med efter från genom vid ute inne bort"
+)
+_BANNED_HEADS |= _words("hem fram sen")
+# Tails that are derivational suffixes rather than words ("jämställd|het", "hållbar|het").
+_BANNED_TAILS = _words("het else ning skap dom ande ende are lig isk bar ism ist ens barhet ring")
+_BANNED_TAILS |= _words("liga ingar rare")
+
+MIN_COMPOUND = 7  # shortest word worth splitting
+MIN_HEAD = 4  # a part's dictionary form; 3 letters only before a linking s ("läns|styrelsen")
+MIN_TAIL = 4
+
+# Inflectional endings stripped from a compound's final part to find its dictionary form
+# ("försörjningen" → "försörjning"), longest first.
+_ENDINGS = tuple(
+    sorted(
+        _words(
+            """s n t a e r en et er ar or na ns ts es as rs ens ets ers ars ors ena ade ades at
+            ats arna erna orna rna arnas ernas ornas rnas enas de des te tes da ta"""
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The Swedish word list: common words and lowercased proper nouns (not also common words)."""
+
+    words: frozenset[str]
+    proper: frozenset[str]
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.words
+
+
+def hunspell_path() -> Path | None:
+    """The hunspell-sv dictionary: $HUNSPELL_SV_DIC, the environment's share/ (the hunspell-sv
+    wheel puts it there), or Debian's /usr/share/hunspell."""
+    candidates = [
+        os.environ.get("HUNSPELL_SV_DIC"),
+        Path(sys.prefix) / "share" / "hunspell" / "sv_SE.dic",
+        Path(sys.base_prefix) / "share" / "hunspell" / "sv_SE.dic",
+        "/usr/share/hunspell/sv_SE.dic",
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def read_lexicon(path: Path) -> Lexicon:
+    """Read a hunspell .dic file (first line: count; then "word/FLAGS") into a `Lexicon`."""
+    words: set[str] = set()
+    capitalised: set[str] = set()
+    with open(path, encoding="utf-8") as dic:
+        next(dic, None)
+        for line in dic:
+            word = line.split("/", 1)[0].strip()
+            if len(word) < 3 or not word.isalpha():
+                continue
+            if word[0].isupper():
+                capitalised.add(word.lower())
+            else:
+                words.add(word)
+    return Lexicon(words=frozenset(words), proper=frozenset(capitalised - words))
+
+
+_EMPTY_LEXICON = Lexicon(frozenset(), frozenset())
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The cached word list, read on first use (indexing only)."""
+    path = hunspell_path()
+    if path is None:
+        logger.warning("No Swedish hunspell word list found: compounds will not be split.")
+        return _EMPTY_LEXICON
+    return read_lexicon(path)
+
+
+def _head_word(head: str, lex: Lexicon) -> str | None:
+    """The dictionary word a compound's non-final part stands for, if any."""
+    words = lex.words
+    if head.endswith("s") and len(head) > 3:
+        base = head[:-1]  # linking s: "vindkrafts|etablering", "läns|styrelsen"
+        if base in words:
+            return None if base in _BANNED_HEADS else base
+        if len(base) >= MIN_HEAD and base + "e" in words:
+            return base + "e"  # "arbets|marknad" (arbete)
+    if len(head) < MIN_HEAD or head in _BANNED_HEADS:
+        return None
+    if head in words:
+        return head
+    for vowel in "ae":  # dropped final vowel: "skol|utveckling" (skola)
+        if head + vowel in words:
+            return head + vowel
+    return None
+
+
+def base_form(word: str, lex: Lexicon) -> str | None:
+    """The dictionary form of an inflected word, found by stripping an ending, or None."""
+    if word in lex.words:
+        return word
+    for ending in _ENDINGS:
+        if len(word) - len(ending) >= MIN_TAIL and word.endswith(ending):
+            base = word[: -len(ending)]
+            if base in lex.words:
+                return base
+    return None
+
+
+def _is_tail(tail: str, lex: Lexicon) -> bool:
+    """Whether a compound's final part, possibly inflected, is a word."""
+    if len(tail) < MIN_TAIL or tail in _BANNED_TAILS or tail in SWEDISH_STOPWORDS:
+        return False
+    base = base_form(tail, lex)
+    return base is not None and base not in _BANNED_TAILS
+
+
+def _split(word: str, lex: Lexicon, depth: int = 0) -> list[str] | None:
+    """The best split of `word` into parts (non-final ones in dictionary form), or None.
+
+    Fewest parts win; among those, the longest final part (the compound's head word).
+    """
+    best = None
+    best_key = None
+    for i in range(3, len(word) - MIN_TAIL + 1):
+        head, tail = word[:i], word[i:]
+        head_word = _head_word(head, lex)
+        if head_word is None:
+            continue
+        if _is_tail(tail, lex):
+            parts = [head_word, tail]
+        elif depth < 2 and len(tail) >= MIN_COMPOUND:
+            rest = _split(tail, lex, depth + 1)
+            if rest is None:
+                continue
+            parts = [head_word, *rest]
+        else:
+            continue
+        key = (-len(parts), len(parts[-1]))
+        if best_key is None or key > best_key:
+            best, best_key = parts, key
+    return best
+
+
+def compound_parts(word: str, lex: Lexicon | None = None) -> list[str]:
+    """The words inside a lowercase compound, or [] if it is not one.
+
+    "kompetensförsörjningen" → ["kompetens", "försörjningen"]; "vindkraftsetablering" →
+    ["vindkraft", "etablering"]. Parts that are dictionary words are not split further: without
+    word frequencies, "transport" would become "tran" + "sport".
+    """
+    if lex is None:
+        lex = lexicon()
+    if (
+        len(word) < MIN_COMPOUND
+        or not word.isalpha()
+        or word in NEVER_SPLIT
+        or word in lex.proper
+        or stem(word) in NEVER_SPLIT
+    ):
+        return []
+    parts = _split(word, lex)
+    if parts is None:
+        return []
+    if len(parts) == 2 and base_form(word, lex) is not None:
+        # A word of its own in the list ("transport", "kompetens") splits only with a linking s
+        # or into two long parts ("tran|sport" and "komp|etens" are accidents of spelling).
+        head_surface = word[: len(word) - len(parts[1])]
+        if not (head_surface.endswith("s") and parts[0] != head_surface) and (
+            min(len(head_surface), len(parts[1])) < 5
+        ):
+            return []
+    return [p for p in dict.fromkeys(parts) if p != word]
+
+
+class DecompoundFilter(Filter):
+    """At index time, adds the parts of each compound at the compound's own position."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.mode != "index" or t.stopped:
+                yield t
+                continue
+            text = t.text
+            parts = compound_parts(text)
+            yield t
+            for part in parts:
+                t.text = part
+                yield t
+
+
+# ---------------------------------------------------------------------------------------------
+# Analyzers: one per kind of index field.
+
+
+def stemming_analyzer():
+    """Words → stems, with compounds' parts added at index time."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=SWEDISH_STOPWORDS, minsize=1)
+        | DecompoundFilter()
+        | SwedishStemFilter()
+    )
+
+
+def folding_analyzer():
+    """Like `stemming_analyzer`, with å/ä/ö folded before stemming (index and query alike)."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=SWEDISH_STOPWORDS, minsize=1)
+        | DecompoundFilter()
+        | FoldFilter()
+        | SwedishStemFilter()
+    )
+
+
+def exact_analyzer():
+    """Lowercase word forms as written: ranks exact forms first and feeds "did you mean"."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=SWEDISH_STOPWORDS, minsize=1)
+    )

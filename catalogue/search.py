@@ -1,0 +1,720 @@
+"""Swedish full-text search over the measures, behind one small interface.
+
+This is the only module that imports Whoosh; the rest of the code asks it for ranked ids and
+filters querysets with them, so swapping the engine touches this file alone.
+
+    search(query, limit=None) -> SearchResult    ranked ids, excerpts, "did you mean"
+    similar(measure_id, limit=5) -> list[int]    more-like-this, for "similar measures"
+    rebuild() -> int                             full rebuild from the database
+    update_measures(ids) / remove_measures(ids)  after an admin's save or delete
+    index_exists() -> bool
+
+Query syntax: words are ANDed; "quoted phrases"; OR (or ELLER) between words; -word or NOT word
+(INTE) excludes; parentheses group; a trailing * matches a prefix. A query that is not well formed
+(an unclosed quote or parenthesis, a dangling operator) is searched as its plain words, with
+`parsed_ok=False`.
+
+Analysis (see catalogue/analysis.py): each text field is stemmed with compounds split into their
+parts at index time; an unstemmed field ranks exact word forms first and feeds "did you mean";
+a folded field (å/ä/ö → a/a/o) is searched, at a lower weight, only when the query has no å/ä/ö.
+
+Concurrency: several processes read while one writes. The index folder settings.SEARCH_INDEX_DIR
+holds generations (`gen-*` folders) and a pointer file CURRENT naming the one in use. A full rebuild
+builds a new generation and replaces CURRENT atomically; updates write into the current generation.
+Writers take an exclusive file lock (with a timeout) so that an update never lands in a generation
+that a running rebuild is about to replace. Each process keeps one searcher, opened lazily (after
+gunicorn forks), checks `up_to_date()` and the pointer per search, and opens a new searcher when
+either changed (never `Searcher.refresh()`, which returned stale duplicates in the Whoosh forks).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import html
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.qparser import (
+    AndGroup,
+    BoostPlugin,
+    FieldsPlugin,
+    MultifieldParser,
+    OperatorsPlugin,
+    PlusMinusPlugin,
+    RangePlugin,
+)
+
+from catalogue import analysis
+
+logger = logging.getLogger(__name__)
+
+POINTER = "CURRENT"
+LOCK = ".write.lock"
+GENERATION_PREFIX = "gen-"
+WRITE_TIMEOUT = 30.0  # seconds a writer waits for another writer (a rebuild takes a few seconds)
+
+# Field weights: names weigh most, then the region and the description, then outputs and effects.
+FIELD_BOOSTS = {
+    "name": 3.0,
+    "region": 2.0,
+    "description": 1.5,
+    "outputs": 1.0,
+    "effects": 1.0,
+    "goals_text": 0.6,
+    "exact_name": 1.5,  # exact word forms rank first
+    "exact": 0.6,
+}
+# Searched only when the query has no å/ä/ö ("Orebro" finds Örebro, "lån" does not match "län").
+FOLDED_BOOSTS = {"folded_name": 0.9, "folded": 0.4}
+TEXT_FIELDS = ("name", "description", "outputs", "effects", "goals_text", "region")
+EXCERPT_FIELDS = ("description", "outputs", "effects", "goals_text")
+EXCERPT_CHARS = 240
+
+SCHEMA = Schema(
+    id=ID(stored=True, unique=True),
+    region_id=ID(stored=True),
+    chapter=ID(stored=True),
+    name=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
+    description=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
+    outputs=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
+    effects=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
+    goals_text=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
+    region=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
+    exact_name=TEXT(analyzer=analysis.exact_analyzer()),
+    exact=TEXT(analyzer=analysis.exact_analyzer()),
+    folded_name=TEXT(analyzer=analysis.folding_analyzer()),
+    # Term vectors give more-like-this its key terms without re-analysing the text.
+    folded=TEXT(analyzer=analysis.folding_analyzer(), vector=True),
+)
+
+
+class SearchUnavailable(Exception):
+    """The index is missing, being rebuilt for the first time, or unreadable."""
+
+
+@dataclass
+class SearchResult:
+    ids: list[int] = field(default_factory=list)  # ranked, best first
+    highlights: Mapping[int, str] = field(default_factory=dict)  # safe HTML with <mark>
+    suggestion: str | None = None  # "did you mean", a whole query
+    available: bool = True
+    parsed_ok: bool = True
+
+
+# ---------------------------------------------------------------------------------------------
+# The index folder: generations and the pointer
+
+
+def _root() -> Path:
+    return Path(settings.SEARCH_INDEX_DIR)
+
+
+def _current_path() -> Path | None:
+    try:
+        name = (_root() / POINTER).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if not name.startswith(GENERATION_PREFIX) or "/" in name:
+        return None
+    return _root() / name
+
+
+def index_exists() -> bool:
+    """Whether a complete index is in place (it may still be empty)."""
+    path = _current_path()
+    if path is None:
+        return False
+    try:
+        return whoosh_index.exists_in(str(path))
+    except Exception:  # a corrupt index is simply not there
+        return False
+
+
+@contextlib.contextmanager
+def _write_lock(timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
+    """An exclusive lock for all writers of this index folder, across processes."""
+    root = _root()
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK, "a+") as lock_file:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"Another process is writing the search index {root}."
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _point_to(generation: Path) -> None:
+    """Atomically make `generation` the current index."""
+    root = _root()
+    tmp = root / f".{POINTER}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(generation.name + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, root / POINTER)
+    dir_fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _remove_old_generations(keep: Path) -> None:
+    """Remove generations other than the current one and its predecessor (which readers that
+    have not yet seen the new pointer may still be reading)."""
+    others = sorted(
+        (p for p in _root().glob(GENERATION_PREFIX + "*") if p.is_dir() and p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in others[1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _document(measure) -> dict[str, str]:
+    region = f"{measure.region.name} {measure.region.official_name}"
+    everything = "\n".join(
+        [
+            measure.name,
+            measure.description,
+            measure.outputs,
+            measure.effects,
+            measure.goals_text,
+            region,
+        ]
+    )
+    return {
+        "id": str(measure.pk),
+        "region_id": str(measure.region_id),
+        "chapter": str(measure.chapter.number),
+        "name": measure.name,
+        "description": measure.description,
+        "outputs": measure.outputs,
+        "effects": measure.effects,
+        "goals_text": measure.goals_text,
+        "region": region,
+        "exact_name": measure.name,
+        "exact": everything,
+        "folded_name": measure.name,
+        "folded": everything,
+    }
+
+
+def _measures():
+    from catalogue.models import Measure
+
+    return Measure.objects.select_related("region", "chapter").order_by("pk")
+
+
+def rebuild() -> int:
+    """Build a new index generation from the database, switch to it, return its document count."""
+    with _write_lock():
+        root = _root()
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        generation = root / f"{GENERATION_PREFIX}{stamp}-{uuid.uuid4().hex[:8]}"
+        generation.mkdir(parents=True)
+        try:
+            ix = whoosh_index.create_in(str(generation), SCHEMA)
+            writer = ix.writer(limitmb=128)
+            count = 0
+            try:
+                for measure in _measures().iterator(chunk_size=500):
+                    writer.add_document(**_document(measure))
+                    count += 1
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(optimize=True)
+            ix.close()
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        _point_to(generation)
+        _remove_old_generations(keep=generation)
+    return count
+
+
+def _open_for_writing():
+    path = _current_path()
+    if path is None or not whoosh_index.exists_in(str(path)):
+        return None
+    return whoosh_index.open_dir(str(path))
+
+
+def update_measures(ids: Iterable[int]) -> int:
+    """Re-index these measures from the database (deleting those that no longer exist).
+
+    Returns the number of documents written; 0 when there is no index (`rebuild_index` makes one).
+    """
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return 0
+    with _write_lock():
+        ix = _open_for_writing()
+        if ix is None:
+            logger.warning("No search index to update; run `manage.py rebuild_index`.")
+            return 0
+        writer = ix.writer(timeout=WRITE_TIMEOUT)
+        written = 0
+        try:
+            found = set()
+            for measure in _measures().filter(pk__in=wanted):
+                writer.update_document(**_document(measure))  # one per id: no duplicates
+                found.add(measure.pk)
+                written += 1
+            for missing in set(wanted) - found:
+                writer.delete_by_term("id", str(missing))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        ix.close()
+    return written
+
+
+def remove_measures(ids: Iterable[int]) -> None:
+    """Remove these measures from the index."""
+    doomed = sorted({int(i) for i in ids})
+    if not doomed:
+        return
+    with _write_lock():
+        ix = _open_for_writing()
+        if ix is None:
+            return
+        writer = ix.writer(timeout=WRITE_TIMEOUT)
+        for measure_id in doomed:
+            writer.delete_by_term("id", str(measure_id))
+        writer.commit()
+        ix.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: one searcher per process
+
+
+class _Reader:
+    def __init__(self, path: Path):
+        self.pid = os.getpid()
+        self.path = path
+        self.index = whoosh_index.open_dir(str(path))
+        self.searcher = self.index.searcher()
+
+
+_reader: _Reader | None = None
+_reader_lock = threading.Lock()
+
+
+def _searcher():
+    """This process's searcher, reopened when the index changed; raises SearchUnavailable."""
+    global _reader
+    path = _current_path()
+    if path is None:
+        raise SearchUnavailable("no index")
+    with _reader_lock:
+        reader = _reader
+        try:
+            if reader is None or reader.pid != os.getpid() or reader.path != path:
+                # A new process (gunicorn forked it) or a new generation: open afresh. The old
+                # searcher is dropped, not closed: another thread may still be reading it.
+                _reader = reader = _Reader(path)
+            elif not reader.searcher.up_to_date():
+                reader.searcher = reader.index.searcher()
+        except Exception as exc:
+            _reader = None
+            raise SearchUnavailable(str(exc)) from exc
+        return reader.searcher
+
+
+def reset() -> None:
+    """Forget this process's searcher (tests that switch index folders call it)."""
+    global _reader
+    with _reader_lock:
+        _reader = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries
+
+_OPERATORS = {"AND", "OR", "NOT", "OCH", "ELLER", "INTE"}
+_BINARY = {"AND", "OR", "OCH", "ELLER"}
+
+
+def _parser(fieldboosts: dict[str, float]) -> MultifieldParser:
+    parser = MultifieldParser(list(fieldboosts), SCHEMA, fieldboosts=fieldboosts, group=AndGroup)
+    for plugin in (FieldsPlugin, RangePlugin, BoostPlugin):
+        parser.remove_plugin_class(plugin)
+    parser.replace_plugin(
+        OperatorsPlugin(
+            And=r"(?<=\s)(AND|OCH)(?=\s)",
+            Or=r"(?<=\s)(OR|ELLER)(?=\s)",
+            Not=r"(^|(?<=(\s|[()])))(NOT|INTE)(?=\s)",
+            AndNot=None,
+            AndMaybe=None,
+            Require=None,
+        )
+    )
+    parser.add_plugin(PlusMinusPlugin())
+    return parser
+
+
+_PARSER = _parser(FIELD_BOOSTS)
+_FOLDING_PARSER = _parser(FIELD_BOOSTS | FOLDED_BOOSTS)
+
+
+def is_well_formed(text: str) -> bool:
+    """Whether the query's syntax is complete: quotes and parentheses closed, operators between
+    words, no lone minus."""
+    if text.count('"') % 2:
+        return False
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    if depth:
+        return False
+    tokens = re.sub(r'"[^"]*"', " w ", text).replace("(", " ( ").replace(")", " ) ").split()
+    if not tokens:
+        return True
+    previous = "("
+    for token in tokens:
+        if token in ("-", "+"):
+            return False
+        if token in _BINARY and (previous in _OPERATORS or previous == "("):
+            return False
+        if token == ")" and (previous in _OPERATORS or previous == "("):
+            return False
+        previous = token
+    return previous not in _OPERATORS
+
+
+def _plain_words(text: str) -> str:
+    """The query's words, lowercased so that none reads as an operator."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _parse(text: str):
+    parser = _PARSER if analysis.has_swedish_letters(text) else _FOLDING_PARSER
+    return parser.parse(text)
+
+
+def _positive_terms(q) -> Iterator[tuple[str, str]]:
+    """The (field, text) terms a document is matched on, leaving out excluded ones."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from _positive_terms(q.a)
+        return
+    if isinstance(q, wq.Phrase):
+        for word in q.words:
+            yield q.fieldname, word
+        return
+    if isinstance(q, (wq.Term, wq.Prefix, wq.Wildcard)):
+        yield q.fieldname, q.text
+        return
+    for child in q.children():
+        yield from _positive_terms(child)
+
+
+def search(query: str, *, limit: int | None = None) -> SearchResult:
+    """Ranked measure ids for a Swedish query, with excerpts and a "did you mean"."""
+    text = (query or "").strip()
+    if not text:
+        return SearchResult(available=index_exists())
+    try:
+        searcher = _searcher()
+    except SearchUnavailable:
+        return SearchResult(available=False)
+
+    parsed_ok = is_well_formed(text)
+    if not parsed_ok:
+        text = _plain_words(text)
+    try:
+        q = _parse(text)
+    except Exception:  # a bad query is searched as plain words
+        logger.info("Unparseable query %r, searching its words", text, exc_info=True)
+        parsed_ok = False
+        text = _plain_words(text)
+        q = _parse(text)
+    if q is wq.NullQuery:
+        return SearchResult(parsed_ok=parsed_ok, suggestion=_suggest(searcher, text))
+
+    try:
+        results = searcher.search(q, limit=limit, terms=False)
+        hits = [(int(hit["id"]), hit.docnum) for hit in results]
+        suggestion = _suggest(searcher, text)
+    except Exception:  # an unreadable index must not break the pages
+        logger.exception("Search failed for %r", text)
+        reset()
+        return SearchResult(available=False, parsed_ok=parsed_ok)
+
+    matcher = _Matcher.from_query(q, folding=not analysis.has_swedish_letters(text))
+    return SearchResult(
+        ids=[measure_id for measure_id, _ in hits],
+        highlights=_Highlights(searcher, hits, matcher),
+        suggestion=suggestion,
+        parsed_ok=parsed_ok,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Excerpts
+
+
+class _Matcher:
+    """Decides which words of a stored text a query matched, for highlighting."""
+
+    def __init__(self, stems: set[str], folded: set[str], exact: set[str], prefixes: set[str]):
+        self.stems = stems
+        self.folded = folded
+        self.exact = exact
+        self.prefixes = prefixes
+        # Compound parts: "försörjning" marks "kompetensförsörjningen".
+        self.parts = {s for s in stems if len(s) >= 4}
+        self.folded_parts = {s for s in folded if len(s) >= 4}
+
+    @classmethod
+    def from_query(cls, q, *, folding: bool) -> _Matcher:
+        stems, folded, exact, prefixes = set(), set(), set(), set()
+        for fieldname, text in _positive_terms(q):
+            if isinstance(text, bytes):
+                text = text.decode("utf-8")
+            if fieldname in ("folded", "folded_name"):
+                if folding:
+                    folded.add(text)
+            elif fieldname in ("exact", "exact_name"):
+                exact.add(text)
+            else:
+                stems.add(text)
+        for sub in q.leaves():
+            if isinstance(sub, (wq.Prefix, wq.Wildcard)):
+                prefixes.add(sub.text.rstrip("*?").lower())
+        return cls(stems, folded, exact, {p for p in prefixes if p})
+
+    def matches(self, word: str) -> bool:
+        lower = word.lower()
+        if lower in self.exact or analysis.stem(lower) in self.stems:
+            return True
+        if any(lower.startswith(p) for p in self.prefixes):
+            return True
+        if any(part in lower for part in self.parts):
+            return True
+        if self.folded:
+            folded = analysis.fold(lower)
+            if analysis.stem(folded) in self.folded:
+                return True
+            if any(part in folded for part in self.folded_parts):
+                return True
+        return False
+
+
+_WORD = re.compile(r"\w+")
+
+
+def excerpt(text: str, matcher: _Matcher, *, size: int = EXCERPT_CHARS) -> tuple[str, int]:
+    """A window of `text` around its most matched words, escaped, matches in <mark>.
+
+    Returns (html, number of matched words in the window).
+    """
+    words = list(_WORD.finditer(text))
+    marked = [m for m in words if matcher.matches(m.group())]
+    if not marked:
+        return "", 0
+    # The window of `size` characters that holds the most matches.
+    best_start, best_count = marked[0].start(), 0
+    for i, first in enumerate(marked):
+        count = sum(1 for m in marked[i:] if m.end() - first.start() <= size)
+        if count > best_count:
+            best_start, best_count = first.start(), count
+    start = max(0, best_start - size // 4)
+    if start:
+        space = text.rfind(" ", 0, start)
+        start = space + 1 if space >= 0 and start - space < 30 else start
+    end = min(len(text), start + size)
+    if end < len(text):
+        space = text.find(" ", end)
+        end = space if space != -1 and space - end < 30 else end
+    parts = ["…" if start else ""]
+    position = start
+    for m in marked:
+        if m.start() < start or m.end() > end:
+            continue
+        parts.append(html.escape(text[position : m.start()]))
+        parts.append(f"<mark>{html.escape(m.group())}</mark>")
+        position = m.end()
+    parts.append(html.escape(text[position:end]))
+    parts.append("…" if end < len(text) else "")
+    return "".join(parts).strip(), best_count
+
+
+def _lead(text: str, size: int = EXCERPT_CHARS) -> str:
+    if len(text) <= size:
+        return html.escape(text)
+    cut = text.rfind(" ", 0, size)
+    return html.escape(text[: cut if cut > 0 else size]) + "…"
+
+
+def highlight(fields: Mapping[str, str], matcher: _Matcher) -> str:
+    """The best excerpt among a document's body fields, or the start of its description."""
+    best, best_count = "", 0
+    for name in EXCERPT_FIELDS:
+        text = fields.get(name) or ""
+        if not text:
+            continue
+        snippet, count = excerpt(text, matcher)
+        if count > best_count:
+            best, best_count = snippet, count
+    if best:
+        return best
+    for name in EXCERPT_FIELDS:
+        if fields.get(name):
+            return _lead(fields[name])
+    return ""
+
+
+class _Highlights(Mapping):
+    """Excerpts by measure id, made when first asked for (a list page shows only a few hits)."""
+
+    def __init__(self, searcher, hits: list[tuple[int, int]], matcher: _Matcher):
+        self._searcher = searcher
+        self._docnums = dict(hits)
+        self._matcher = matcher
+        self._cache: dict[int, str] = {}
+
+    def __getitem__(self, measure_id: int) -> str:
+        if measure_id not in self._cache:
+            docnum = self._docnums[measure_id]  # KeyError for ids that are not hits
+            try:
+                fields = self._searcher.stored_fields(docnum)
+            except Exception:  # the searcher was replaced meanwhile
+                fields = {}
+            self._cache[measure_id] = highlight(fields, self._matcher)
+        return self._cache[measure_id]
+
+    def __iter__(self):
+        return iter(self._docnums)
+
+    def __len__(self):
+        return len(self._docnums)
+
+
+# ---------------------------------------------------------------------------------------------
+# "Did you mean"
+
+
+def _known(reader, word: str) -> bool:
+    """Whether a query word occurs in the index, in any of the ways a search would match it."""
+    if reader.doc_frequency("exact", word):
+        return True
+    stemmed = analysis.stem(word)
+    if any(reader.doc_frequency(f, stemmed) for f in TEXT_FIELDS):
+        return True
+    folded = analysis.stem(analysis.fold(word))
+    return bool(reader.doc_frequency("folded", folded))
+
+
+def _correction(reader, word: str) -> str | None:
+    maxdist = 1 if len(word) <= 5 else 2
+    candidates = []
+    for term in reader.terms_within("exact", word, maxdist, prefix=1):
+        if term == word or not term.isalpha():
+            continue
+        distance = _edit_distance(analysis.fold(term), analysis.fold(word))
+        candidates.append((distance, -reader.doc_frequency("exact", term), term))
+    return min(candidates)[2] if candidates else None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _suggest(searcher, text: str) -> str | None:
+    """The query with each unknown word replaced by the nearest word of the index, if any."""
+    reader = searcher.reader()
+    changed = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal changed
+        word = match.group()
+        lower = word.lower()
+        if (
+            word in _OPERATORS
+            or len(lower) < 3
+            or not lower.isalpha()
+            or lower in analysis.SWEDISH_STOPWORDS
+            or _known(reader, lower)
+        ):
+            return word
+        correction = _correction(reader, lower)
+        if correction is None:
+            return word
+        changed = True
+        return correction
+
+    suggestion = _WORD.sub(replace, text)
+    return suggestion if changed else None
+
+
+# ---------------------------------------------------------------------------------------------
+# More like this
+
+
+def similar(measure_id: int, *, limit: int = 5, other_regions: bool = False) -> list[int]:
+    """Measures like this one, best first, from the index's key terms.
+
+    With `other_regions=True`, only measures of other regions than the measure's own.
+    """
+    try:
+        searcher = _searcher()
+        docnum = searcher.document_number(id=str(measure_id))
+        if docnum is None:
+            return []
+        key_terms = searcher.key_terms([docnum], "folded", numterms=12)
+        if not key_terms:
+            return []
+        q = wq.Or([wq.Term("folded", term, boost=weight) for term, weight in key_terms])
+        if other_regions:
+            region_id = searcher.stored_fields(docnum)["region_id"]
+            mask = wq.Term("region_id", region_id)
+        else:
+            mask = wq.Term("id", str(measure_id))
+        results = searcher.search(q, limit=limit, mask=mask)
+        return [int(hit["id"]) for hit in results]
+    except SearchUnavailable:
+        return []
+    except Exception:  # a measure page must not break on the index
+        logger.exception("More-like-this failed for measure %s", measure_id)
+        return []

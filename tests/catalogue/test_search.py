@@ -1,0 +1,417 @@
+"""The search module on a small index built in a temporary folder."""
+
+import importlib.metadata
+import re
+
+import pytest
+from django.core.management import call_command
+
+from catalogue import search
+from catalogue.models import Chapter, Measure, Region, Report
+
+pytestmark = pytest.mark.django_db
+
+MEASURES = {
+    "kompetens": (
+        "Skåne",
+        2,
+        "Kompetensförsörjning i länet",
+        "Insatser för kompetensförsörjningen inom vård och omsorg.",
+        "",
+        "",
+    ),
+    "vatten": (
+        "Kalmar",
+        7,
+        "Försörjning av vatten",
+        "Trygg försörjning av dricksvatten till öarna.",
+        "",
+        "",
+    ),
+    "vind": (
+        "Norrbotten",
+        7,
+        "Vindkraftsetablering i Norrbotten",
+        "Dialog med kommuner om vindkraftsetablering och elnät.",
+        "",
+        "",
+    ),
+    "landsbygd": (
+        "Örebro",
+        1,
+        "Service på landsbygden",
+        "Stöd till kommersiell service på landsbygden.",
+        "",
+        "",
+    ),
+    "service": (
+        "Gotland",
+        1,
+        "Servicepunkter",
+        "Service i skärgården, delvis kommersiell och delvis offentlig.",
+        "",
+        "",
+    ),
+    "jamstalld": (
+        "Västra Götaland",
+        5,
+        "Jämställdhetsintegrering",
+        "Arbete för jämställdhet i regionens verksamheter.",
+        "",
+        "",
+    ),
+    "lan": (
+        "Jönköping",
+        3,
+        "Lån till små företag",
+        "Mikrolån i samarbete med Almi Företagspartner.",
+        "",
+        "",
+    ),
+    "turism_namn": (
+        "Jämtland Härjedalen",
+        3,
+        "Turism i fjällen",
+        "Hållbar utveckling av besöksnäringen.",
+        "",
+        "",
+    ),
+    "turism_utfall": (
+        "Dalarna",
+        3,
+        "Destinationsutveckling",
+        "Samordning av destinationer.",
+        "Tre seminarier om turism.",
+        "",
+    ),
+    "html": (
+        "Uppsala",
+        4,
+        "Cykelstrategi",
+        "Cykelvägar <script>alert(1)</script> & pendling till cykel-arbete.",
+        "",
+        "",
+    ),
+    "orebro": (
+        "Örebro",
+        3,
+        "Samverkan med Örebro universitet",
+        "Forskning och innovation tillsammans med universitetet.",
+        "",
+        "",
+    ),
+}
+
+
+@pytest.fixture
+def index_dir(tmp_path, settings):
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    search.reset()
+    yield settings.SEARCH_INDEX_DIR
+    search.reset()
+
+
+@pytest.fixture
+def measures(db):
+    report = Report.objects.create(
+        title="Tabellbilaga", year=2023, number="0480", source_name="t.txt", checksum="0" * 64
+    )
+    made = {}
+    for line, (key, (region, chapter, name, description, outputs, effects)) in enumerate(
+        MEASURES.items(), start=10
+    ):
+        made[key] = Measure.objects.create(
+            report=report,
+            region=Region.objects.get(name=region),
+            chapter=Chapter.objects.get(number=chapter),
+            name=name,
+            description=description,
+            outputs=outputs,
+            effects=effects,
+            source_key=key,
+            source_line=line,
+        )
+    return made
+
+
+@pytest.fixture
+def index(index_dir, measures):
+    assert search.rebuild() == len(MEASURES)
+    return measures
+
+
+def ids(query, **kwargs):
+    return search.search(query, **kwargs).ids
+
+
+# --- Swedish analysis in search ------------------------------------------------------------
+
+
+def test_inflected_form_finds_base_form(index):
+    assert index["landsbygd"].pk in ids("landsbygder")
+    assert index["landsbygd"].pk in ids("landsbygd")
+
+
+def test_compound_part_finds_compound(index):
+    found = ids("försörjning")
+    assert index["kompetens"].pk in found
+    assert index["vind"].pk in ids("vindkraft")
+    assert index["vind"].pk in ids("etablering")
+
+
+def test_exact_form_ranks_before_compound(index):
+    found = ids("försörjning")
+    assert found.index(index["vatten"].pk) < found.index(index["kompetens"].pk)
+
+
+def test_typing_without_swedish_letters(index):
+    assert index["jamstalld"].pk in ids("jamstalldhet")
+    assert index["orebro"].pk in ids("Orebro universitet")
+    assert ids("Orebro universitet") == ids("Örebro universitet")
+
+
+def test_folding_only_when_query_has_no_swedish_letters(index):
+    # "lån" (loan) must not match "län" (county): "Kompetensförsörjning i länet".
+    assert ids("lån") == [index["lan"].pk]
+    assert index["kompetens"].pk in ids("lan")  # typed without å: both readings are fair
+
+
+def test_and_by_default(index):
+    assert ids("vindkraft elnät") == [index["vind"].pk]
+    assert ids("vindkraft landsbygd") == []
+
+
+def test_or(index):
+    assert set(ids("vindkraft OR landsbygd")) == {index["vind"].pk, index["landsbygd"].pk}
+    assert set(ids("vindkraft ELLER landsbygd")) == {index["vind"].pk, index["landsbygd"].pk}
+
+
+def test_minus_excludes(index):
+    assert index["vatten"].pk in ids("försörjning")
+    assert index["vatten"].pk not in ids("försörjning -vatten")
+    assert index["kompetens"].pk in ids("försörjning -vatten")
+    assert index["vatten"].pk not in ids("försörjning NOT dricksvatten")
+
+
+def test_phrase(index):
+    assert index["service"].pk in ids("kommersiell service")
+    assert ids('"kommersiell service"') == [index["landsbygd"].pk]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'försörjning "vatten',
+        "(försörjning",
+        "försörjning)",
+        "OR",
+        "försörjning OR",
+        "-",
+        "AND vatten",
+        "NOT",
+        '"',
+        "*",
+        "???",
+        "vatten^",
+        "name:vatten",
+        "[a TO b]",
+        "(((",
+        "1:1",
+        "försörjning - vatten",
+        "'",
+        "\\",
+        "<script>",
+        "a" * 300,
+    ],
+)
+def test_bad_query_never_errors(index, query):
+    result = search.search(query)
+    assert result.available
+    assert isinstance(result.ids, list)
+
+
+def test_bad_query_is_searched_as_plain_words(index):
+    result = search.search('försörjning "vatten')
+    assert not result.parsed_ok
+    assert result.ids == [index["vatten"].pk]
+    result = search.search("(vindkraft")
+    assert not result.parsed_ok
+    assert result.ids == [index["vind"].pk]
+    assert search.search("vindkraft").parsed_ok
+
+
+def test_field_syntax_is_not_special(index):
+    assert search.search("name:vatten").ids == ids("name vatten")
+
+
+def test_names_weigh_more_than_outputs(index):
+    found = ids("turism")
+    assert found == [index["turism_namn"].pk, index["turism_utfall"].pk]
+
+
+def test_organisation_and_region_names(index):
+    assert ids("Almi Företagspartner") == [index["lan"].pk]
+    assert index["jamstalld"].pk in ids("Västra Götalandsregionen")
+    assert set(ids("Region Örebro län")) == {index["landsbygd"].pk, index["orebro"].pk}
+
+
+def test_limit(index):
+    assert len(ids("försörjning", limit=1)) == 1
+
+
+def test_empty_query(index):
+    result = search.search("   ")
+    assert result.ids == [] and result.available
+
+
+# --- Excerpts --------------------------------------------------------------------------------
+
+
+def test_highlight_marks_matches(index):
+    result = search.search("kompetensförsörjning")
+    excerpt = result.highlights[index["kompetens"].pk]
+    assert "<mark>kompetensförsörjningen</mark>" in excerpt
+
+
+def test_highlight_marks_compound_for_part_and_folded_words(index):
+    assert (
+        "<mark>kompetensförsörjningen</mark>"
+        in search.search("försörjning").highlights[index["kompetens"].pk]
+    )
+    assert (
+        "<mark>jämställdhet</mark>"
+        in search.search("jamstalldhet").highlights[index["jamstalld"].pk]
+    )
+
+
+def test_highlight_is_safe_html(index):
+    result = search.search("cykel")
+    excerpt = result.highlights[index["html"].pk]
+    assert "<mark>Cykelvägar</mark>" in excerpt or "<mark>cykel</mark>" in excerpt
+    assert "&lt;script&gt;" in excerpt and "&amp;" in excerpt
+    assert not re.search(r"<(?!/?mark>)", excerpt), excerpt
+
+
+def test_highlight_without_body_match_shows_description_start(index):
+    result = search.search("servicepunkter")
+    assert result.highlights[index["service"].pk].startswith("Service i skärgården")
+
+
+# --- Did you mean ----------------------------------------------------------------------------
+
+
+def test_suggestion_from_index_vocabulary(index):
+    assert search.search("vindkraftsetablerng").suggestion == "vindkraftsetablering"
+    assert search.search("kommersell service").suggestion == "kommersiell service"
+
+
+def test_no_suggestion_for_known_words(index):
+    assert search.search("landsbygder").suggestion is None
+    assert search.search("jamstalldhet").suggestion is None
+
+
+# --- More like this --------------------------------------------------------------------------
+
+
+def test_similar(index):
+    found = search.similar(index["landsbygd"].pk, limit=3)
+    assert found and index["landsbygd"].pk not in found
+    assert found[0] == index["service"].pk
+
+
+def test_similar_in_other_regions(index):
+    found = search.similar(index["landsbygd"].pk, limit=20, other_regions=True)
+    assert index["orebro"].pk not in found
+    assert index["orebro"].pk in search.similar(index["landsbygd"].pk, limit=20)
+
+
+def test_similar_unknown_measure(index):
+    assert search.similar(999_999) == []
+
+
+# --- Keeping the index fresh -----------------------------------------------------------------
+
+
+def test_update_measures_is_seen_by_the_open_searcher(index):
+    measure = index["vatten"]
+    assert ids("avsaltning") == []
+    measure.name = "Avsaltning av havsvatten"
+    measure.save()
+    assert search.update_measures([measure.pk, measure.pk]) == 1
+    assert ids("avsaltning") == [measure.pk]
+    assert ids("havsvatten") == [measure.pk]
+    assert len(ids("vatten")) == len(set(ids("vatten")))  # no duplicate documents
+
+
+def test_update_of_deleted_measure_removes_it(index):
+    measure = index["vind"]
+    pk = measure.pk
+    measure.delete()
+    search.update_measures([pk])
+    assert ids("vindkraft") == []
+
+
+def test_remove_measures(index):
+    search.remove_measures([index["vind"].pk])
+    assert ids("vindkraft") == []
+    assert search.similar(index["vind"].pk) == []
+
+
+def test_rebuild_swaps_generations(index, index_dir):
+    first = (index_dir / search.POINTER).read_text().strip()
+    assert ids("vindkraft") == [index["vind"].pk]
+    Measure.objects.filter(pk=index["vind"].pk).update(name="Havsbaserad energi")
+    search.rebuild()
+    second = (index_dir / search.POINTER).read_text().strip()
+    assert second != first
+    assert ids("havsbaserad") == [index["vind"].pk]  # the open searcher followed the pointer
+    search.rebuild()
+    generations = sorted(p.name for p in index_dir.glob("gen-*"))
+    assert len(generations) == 2 and first not in generations
+
+
+def test_missing_index_is_unavailable(index_dir, measures):
+    assert not search.index_exists()
+    result = search.search("vindkraft")
+    assert not result.available and result.ids == []
+    assert search.similar(measures["vind"].pk) == []
+    assert search.update_measures([measures["vind"].pk]) == 0
+    assert search.rebuild() == len(MEASURES)
+    assert search.index_exists()
+    assert search.search("vindkraft").available
+
+
+def test_corrupt_index_is_unavailable_until_rebuilt(index, index_dir):
+    search.reset()
+    generation = index_dir / (index_dir / search.POINTER).read_text().strip()
+    for path in generation.iterdir():
+        path.write_bytes(b"garbage")
+    assert not search.index_exists()
+    assert not search.search("vindkraft").available
+    call_command("rebuild_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert search.search("vindkraft").ids == [index["vind"].pk]
+
+
+def test_pointer_to_missing_generation_is_unavailable(index, index_dir):
+    (index_dir / search.POINTER).write_text("gen-gone\n")
+    assert not search.search("vindkraft").available
+
+
+def test_writers_wait_for_each_other_with_a_timeout(index):
+    with search._write_lock(), pytest.raises(TimeoutError):  # noqa: SIM117
+        with search._write_lock(timeout=0.2):
+            pass
+
+
+def test_rebuild_index_command(index_dir, measures, capsys):
+    call_command("rebuild_index")
+    assert f"Indexed {len(MEASURES)} measures" in capsys.readouterr().out
+    assert search.index_exists()
+
+
+# --- Packaging -------------------------------------------------------------------------------
+
+
+def test_exactly_one_distribution_provides_whoosh():
+    providers = importlib.metadata.packages_distributions().get("whoosh", [])
+    assert len(set(providers)) == 1, providers
