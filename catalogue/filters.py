@@ -163,6 +163,8 @@ class MeasureFilter(django_filters.FilterSet):
             return queryset
         if self.search is None or self.search.query != value:
             self.search = run_search(value)
+        if not self.search.available:
+            return queryset  # the page says the index is being rebuilt and lists without the query
         return queryset.filter(pk__in=ids_subquery(self.search.ids))
 
     def filter_region(self, queryset, name, value):

@@ -35,6 +35,20 @@ logger = logging.getLogger(__name__)
 
 EXPORT_FORMATS = ("json", "csv", "xlsx")
 
+# Tile labels with soft hyphens where long names may break (screen readers ignore them).
+TILE_LABELS = {
+    "norrbotten": "Norr\u00adbotten",
+    "vasterbotten": "Väster\u00adbotten",
+    "vasternorrland": "Väster\u00adnorrland",
+    "jamtland-harjedalen": "Jämtland Härje\u00addalen",
+    "vastmanland": "Väst\u00admanland",
+    "ostergotland": "Öster\u00adgötland",
+    "vastra-gotaland": "Västra Göta\u00adland",
+    "stockholm": "Stock\u00adholm",
+    "kronoberg": "Krono\u00adberg",
+    "gavleborg": "Gävle\u00adborg",
+}
+
 # The tile map: (row, column) of each region on a 4-column grid, north to south.
 TILE_POSITIONS = {
     "norrbotten": (1, 3),
@@ -62,10 +76,10 @@ TILE_POSITIONS = {
 
 
 def shade(count: int, highest: int) -> int:
-    """Shade 0–4 of a tile: 0 for none, else in four equal steps up to the highest count."""
+    """Shade 0–4 of a tile: 0 for none, else the quarter of the highest count it reaches."""
     if count <= 0 or highest <= 0:
         return 0
-    return min(4, 1 + (4 * (count - 1)) // highest)
+    return min(4, -(-4 * count // highest))
 
 
 def wants(request, fmt: str) -> bool:
@@ -101,6 +115,7 @@ class HomeView(TemplateView):
             tiles.append(
                 {
                     "region": region,
+                    "label": TILE_LABELS.get(region.slug, region.name),
                     "row": row,
                     "column": column,
                     "shade": shade(region.count, highest),
@@ -148,7 +163,7 @@ class MeasureListView(SingleTableMixin, FilterView):
     @property
     def relevance_order(self) -> bool:
         search = self.filterset.search
-        return bool(search and search.query and "sort" not in self.request.GET)
+        return bool(search and search.query and search.available and "sort" not in self.request.GET)
 
     def ordered_ranked_ids(self) -> list[int]:
         """The search's ranked ids that pass the other filters, best first."""
