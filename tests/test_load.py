@@ -49,8 +49,9 @@ def catalogue_json(base_url: str) -> dict:
 def page_paths(base_url: str) -> list[str]:
     """Home, a search with facets, a filtered list, measure pages and the CSV export."""
     measures = catalogue_json(base_url)["results"]
-    region = servers.fetch(base_url + "/regioner/?format=json")
-    slug = json.loads(region.body)["results"][0]["slug"] if region.status == 200 else "skane"
+    regions = json.loads(servers.fetch(base_url + "/regioner/?format=json").body)
+    regions = regions["results"] if isinstance(regions, dict) else regions
+    slug = regions[0]["slug"]
     return [
         "/",
         "/insatser/?q=energi",
