@@ -82,7 +82,7 @@ _MARKERS: list[tuple[str, re.Pattern]] = [
     (
         OTHER,
         re.compile(
-            r"\bESF\+?|\bAMIF\b|REACT-EU|Tematiskt mål|[Tt]rafikförsörjningsprogram\w*|"
+            r"\bESF\+?|\bAMIF\b|AMIF:s|REACT-EU|Tematiskt mål|[Tt]rafikförsörjningsprogram\w*|"
             r"[Kk]ulturplan\w*|[Bb]re(?:d)?dbandsstrat\w*|Genomförandeprogram\w*|"
             r"[Ll]ivsmedelsstrateg\w*|Nationell utlysning|[Tt]ransportpolitiska|"
             r"[Ll]ife science strategi|[Nn]äringslivs- och tillväxtstrategi|[Rr]egionplan\w*|"
@@ -136,7 +136,7 @@ _RUN_SPLIT = re.compile(r"(?<=[a-zåäö.)])\s+(?=[A-ZÅÄÖ][a-zåäö])")
 _FUNCTION_WORDS = {
     "i", "för", "och", "av", "med", "till", "på", "om", "från", "inom", "mot", "samt", "via",
     "som", "att", "en", "ett", "den", "det", "de", "genom", "vid", "under", "över", "mellan",
-    "hela", "region", "regionen", "länet", "kallas", "projektet", "insatsen",
+    "hela", "region", "regionen", "länet", "kallas", "projektet", "insatsen", "mål", "målet",
 }  # fmt: skip
 
 _SDG_NUMBER = re.compile(
@@ -289,8 +289,16 @@ def _is_label_only(text: str) -> bool:
     return bool(_LABEL_ONLY.match(stripped)) or (text.rstrip().endswith(":") and len(text) < 90)
 
 
+_ANNOUNCEMENT = re.compile(
+    r"^(?:(?:Insatsen |Projektet )?[Bb]idrar (?:även )?till|Mål|Delmål|Prioritering|"
+    r"Strategiskt område)\b[^:]{0,90}:\s+(?=\S)"
+)
+
+
 def _titles(text: str, framework: str) -> list[str]:
     text = _BULLET.sub("", text.strip())
+    while _ANNOUNCEMENT.match(text):
+        text = _ANNOUNCEMENT.sub("", text, count=1)
     text = _LEAD_IN.sub("", text, count=1).strip()
     text = _NUMBERING.sub("", text).strip(" :;,.-–()")
     if len(text) < 4 or text.endswith(":"):
