@@ -91,8 +91,13 @@ def test_local_secret_key_is_made_once_and_kept_private(tmp_path):
 
 
 @pytest.mark.django_db
-def test_security_headers_on_pages(client):
+def test_security_headers_on_pages(client, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     response = client.get("/")
+    assert response.status_code == 200
     csp = response.headers["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
     assert directives["default-src"] == "'self'"
