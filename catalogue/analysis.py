@@ -331,7 +331,23 @@ def compound_parts(word: str, lex: Lexicon | None = None) -> list[str]:
             min(len(head_surface), len(parts[1])) < 5
         ):
             return []
+    if len(parts) > 2:
+        # A three-part compound also holds its last two parts as one word:
+        # "vätgas|tank|stationer" → "tankstationer".
+        rest = parts[-1]
+        for part in reversed(parts[1:-1]):
+            i = word.rfind(rest)
+            start = word.rfind(part[:3], 0, i)
+            if start < 0:
+                break
+            rest = word[start:]
+            parts.append(rest)
     return [p for p in dict.fromkeys(parts) if p != word]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _cached_parts(word: str) -> tuple[str, ...]:
+    return tuple(compound_parts(word))
 
 
 class DecompoundFilter(Filter):
@@ -345,8 +361,7 @@ class DecompoundFilter(Filter):
             if t.mode != "index" or t.stopped:
                 yield t
                 continue
-            text = t.text
-            parts = compound_parts(text)
+            parts = _cached_parts(t.text)
             yield t
             for part in parts:
                 t.text = part
