@@ -1,0 +1,662 @@
+"""The admin: pages for superusers and editors, curation on save, index updates, history, roles."""
+
+import importlib
+from datetime import date
+
+import pytest
+from django.apps import apps as global_apps
+from django.contrib.auth.models import Group, Permission, User
+from django.test import Client
+from django.urls import reverse
+
+from catalogue import admin as catalogue_admin
+from catalogue.models import (
+    AllocationAnswer,
+    Chapter,
+    ErrorReport,
+    Goal,
+    Measure,
+    NoMeasures,
+    Project,
+    ProjectIndicator,
+    Region,
+    Report,
+)
+
+editor_group_migration = importlib.import_module("catalogue.migrations.0003_editor_group")
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Tests run without collectstatic: no manifest of hashed file names."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def report(db):
+    return Report.objects.create(
+        title="Tabellbilaga, Regionalt utvecklingsarbete 2023",
+        year=2023,
+        number="0480",
+        source_name="tabellbilaga.txt",
+        checksum="0" * 64,
+    )
+
+
+@pytest.fixture
+def measure(report):
+    measure = Measure.objects.create(
+        report=report,
+        region=Region.objects.get(name="Skåne"),
+        chapter=Chapter.objects.get(number=1),
+        name="Innovationsslussen",
+        description_html="<p>Stöd till små företag som vill växa.</p>",
+        description="Stöd till små företag som vill växa.",
+        outputs_html="<p>40 företag fick rådgivning.</p>",
+        outputs="40 företag fick rådgivning.",
+        source_key="1-skane-innovationsslussen-1",
+        source_line=120,
+        imported={
+            "name": "Innovationsslussen",
+            "description_html": "<p>Stöd till små företag som vill växa.</p>",
+            "outputs_html": "<p>40 företag fick rådgivning.</p>",
+            "effects_html": "",
+            "goals_html": "",
+        },
+    )
+    measure.goals.add(Goal.objects.get(sdg=8))
+    return measure
+
+
+@pytest.fixture
+def catalogue_objects(measure):
+    """One object of every catalogue model (regions, chapters and SDGs come from migrations)."""
+    report = measure.report
+    region = measure.region
+    project = Project.objects.create(
+        report=report,
+        region=Region.objects.get(name="Gotland"),
+        nyps_id="20301234",
+        title="Besöksnäring året runt",
+        status=Project.Status.GRANTED,
+        start=date(2023, 1, 1),
+        source_line=9000,
+    )
+    return {
+        "report": report,
+        "region": region,
+        "chapter": measure.chapter,
+        "goal": Goal.objects.get(sdg=8),
+        "measure": measure,
+        "nomeasures": NoMeasures.objects.create(
+            report=report,
+            region=region,
+            chapter=Chapter.objects.get(number=2),
+            text="Inga insatser.",
+            source_line=300,
+        ),
+        "allocationanswer": AllocationAnswer.objects.create(
+            report=report,
+            region=region,
+            question=1,
+            answer="ja",
+            text_html="<p>För att det behövdes.</p>",
+            text="För att det behövdes.",
+            source_line=8000,
+        ),
+        "project": project,
+        "projectindicator": ProjectIndicator.objects.create(
+            project=project, name="Antal nya företag", target="10", outcome="4"
+        ),
+        "errorreport": ErrorReport.objects.create(measure=measure, message="Fel region."),
+    }
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("redaktor", password="not-used-here-8472", is_staff=True)
+    user.groups.add(Group.objects.get(name="Redaktör"))
+    return user
+
+
+@pytest.fixture
+def editor_client(editor):
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def index_calls(monkeypatch):
+    """Record the admin's calls to the search module (the real one is tested separately)."""
+    calls = []
+
+    class FakeSearch:
+        @staticmethod
+        def update_measures(ids):
+            calls.append(("update", sorted(ids)))
+
+        @staticmethod
+        def remove_measures(ids):
+            calls.append(("remove", sorted(ids)))
+
+    monkeypatch.setattr(catalogue_admin, "_search_module", lambda: FakeSearch)
+    return calls
+
+
+def admin_url(obj, view="change"):
+    name = f"admin:catalogue_{obj._meta.model_name}_{view}"
+    return reverse(name, args=[obj.pk] if view in {"change", "delete", "history"} else [])
+
+
+def changeform_data(response) -> dict:
+    """The POST data a browser would send for the change form as rendered."""
+    data = {}
+    form = response.context["adminform"].form
+    for name in form.fields:
+        value = form[name].value()
+        if value is True:
+            data[name] = "on"
+        elif value not in (None, False):
+            data[name] = value
+    inlines = response.context.get("inline_admin_formsets", [])  # none on a revert form
+    for inline in inlines:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
+        for subform in formset.forms:
+            for name in subform.fields:
+                value = subform[name].value()
+                if value not in (None, False):
+                    data[subform.add_prefix(name)] = value
+    return data
+
+
+def save_measure(client, measure, **changes):
+    response = client.get(admin_url(measure))
+    assert response.status_code == 200
+    data = {**changeform_data(response), **changes}
+    response = client.post(admin_url(measure), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Every page opens, for a superuser and for an editor
+
+MODELS = [
+    "report",
+    "region",
+    "chapter",
+    "goal",
+    "measure",
+    "nomeasures",
+    "allocationanswer",
+    "project",
+    "projectindicator",
+    "errorreport",
+]
+EDITOR_ADDS = {"goal", "measure", "allocationanswer", "project", "projectindicator"}
+EDITOR_CHANGES = EDITOR_ADDS | {"errorreport"}
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("who", ["superuser", "editor"])
+def test_admin_pages_open(who, model, catalogue_objects, admin_client, editor_client):
+    client = admin_client if who == "superuser" else editor_client
+    obj = catalogue_objects[model]
+
+    changelist = client.get(admin_url(obj, "changelist"))
+    assert changelist.status_code == 200
+    change = client.get(admin_url(obj))
+    assert change.status_code == 200
+    add = client.get(admin_url(obj, "add"))
+    may_add = model != "errorreport" and (who == "superuser" or model in EDITOR_ADDS)
+    assert add.status_code == (200 if may_add else 403)
+    if who == "editor":
+        # View-only models render without a save button.
+        assert (b'name="_save"' in change.content) == (model in EDITOR_CHANGES)
+
+
+@pytest.mark.parametrize("who", ["superuser", "editor"])
+def test_history_pages_open(who, catalogue_objects, admin_client, editor_client):
+    client = admin_client if who == "superuser" else editor_client
+    for model in ("measure", "goal", "allocationanswer", "project"):
+        obj = catalogue_objects[model]
+        if not obj.history.exists():  # reference data seeded by a migration has no history yet
+            obj.save()
+        assert client.get(admin_url(obj, "history")).status_code == 200
+        record = obj.history.first()
+        url = reverse(f"admin:catalogue_{model}_simple_history", args=[obj.pk, record.pk])
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=företag",
+        "goals__framework__exact=agenda2030",
+        "goals__sdg=8",
+        "curated__exact=0",
+        "chapter__id__exact=1",
+        "updated__year=2026&updated__month=1",
+        "o=-6",
+    ],
+)
+def test_measure_changelist_filters_and_search(query, measure, editor_client):
+    response = editor_client.get(admin_url(measure, "changelist") + "?" + query)
+    assert response.status_code == 200  # an unknown filter would redirect with ?e=1
+
+
+def test_measure_changelist_search_finds_text(measure, editor_client):
+    url = admin_url(measure, "changelist")
+    assert b"Innovationsslussen" in editor_client.get(url + "?q=rådgivning").content
+    assert b"Innovationsslussen" not in editor_client.get(url + "?q=tandvård").content
+
+
+def test_autocomplete_for_region_chapter_and_goals(measure, editor_client):
+    base = reverse("admin:autocomplete")
+    for model, field, term, expected in [
+        ("measure", "region", "Skå", "Skåne"),
+        ("measure", "chapter", "kompetens", "2 Kompetensförsörjning"),
+        ("measure_goals", "goal", "Anständiga", "Mål 8"),
+    ]:
+        response = editor_client.get(
+            base,
+            {"app_label": "catalogue", "model_name": model, "field_name": field, "term": term},
+        )
+        assert response.status_code == 200, (model, field)
+        texts = [result["text"] for result in response.json()["results"]]
+        assert any(expected in text for text in texts), (field, texts)
+
+
+def test_editor_cannot_open_users_or_groups(editor_client):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    index = editor_client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert reverse("admin:auth_user_changelist").encode() not in index.content
+    assert reverse("admin:catalogue_measure_changelist").encode() in index.content
+
+
+def test_editor_group_migration_is_idempotent(db):
+    group = Group.objects.get(name="Redaktör")
+    before = set(group.permissions.values_list("codename", flat=True))
+    editor_group_migration.create_editor_group(global_apps, None)
+    editor_group_migration.create_editor_group(global_apps, None)
+    assert Group.objects.filter(name="Redaktör").count() == 1
+    assert set(group.permissions.values_list("codename", flat=True)) == before
+    assert {"change_measure", "change_goal", "change_project", "change_errorreport"} <= before
+    assert not group.permissions.exclude(content_type__app_label="catalogue").exists()
+    assert "change_region" not in before
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving and deleting
+
+
+def test_saving_marks_curated_and_derives_plain_text(measure, admin_client, index_calls):
+    assert not measure.curated
+    save_measure(
+        admin_client,
+        measure,
+        name="Innovationsslussen  Skåne",
+        outputs_html="<p>Ett</p><p>två</p><ul><li>tre</li><li>fyra &amp; fem</li></ul>",
+    )
+    measure.refresh_from_db()
+    assert measure.curated
+    assert measure.name == "Innovationsslussen Skåne"
+    assert measure.outputs == "Ett\ntvå\ntre\nfyra & fem"
+    assert measure.imported["name"] == "Innovationsslussen"  # provenance untouched
+
+
+def test_hostile_html_is_sanitized(measure, admin_client, index_calls):
+    hostile = (
+        '<p onclick="steal()">Bra <script>alert("x")</script><b>text</b>'
+        '<a href="javascript:alert(1)">länk</a><img src=x onerror="alert(2)">'
+        "<style>body{display:none}</style><iframe src=//evil></iframe></p>"
+    )
+    save_measure(admin_client, measure, description_html=hostile)
+    measure.refresh_from_db()
+    assert measure.description_html == "<p>Bra <b>text</b>länk</p>"
+    assert measure.description == "Bra textlänk"
+    page = admin_client.get(admin_url(measure)).content.decode()
+    assert "alert(" not in page and "onerror" not in page and "steal()" not in page
+
+
+def test_save_updates_the_index_after_commit(
+    measure, admin_client, index_calls, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        save_measure(admin_client, measure, name="Nytt namn")
+        assert index_calls == []  # nothing before the commit
+    assert len(callbacks) == 1
+    assert index_calls == [("update", [measure.pk])]
+
+
+def test_delete_removes_from_the_index(
+    measure, admin_client, index_calls, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(admin_url(measure, "delete"), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Measure.objects.filter(pk=measure.pk).exists()
+    assert index_calls == [("remove", [measure.pk])]
+
+
+def test_bulk_delete_removes_all_from_the_index(
+    measure, admin_client, index_calls, django_capture_on_commit_callbacks
+):
+    other = Measure.objects.create(
+        report=measure.report,
+        region=measure.region,
+        chapter=measure.chapter,
+        name="Andra",
+        source_key="x",
+        source_line=1,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            admin_url(measure, "changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [measure.pk, other.pk],
+                "post": "yes",
+            },
+        )
+    assert Measure.objects.count() == 0
+    assert index_calls == [("remove", sorted([measure.pk, other.pk]))]
+
+
+def test_index_failure_keeps_the_save_and_tells_the_editor(measure, admin_client, monkeypatch):
+    class BrokenSearch:
+        @staticmethod
+        def update_measures(ids):
+            raise OSError("index locked")
+
+        remove_measures = update_measures
+
+    monkeypatch.setattr(catalogue_admin, "_search_module", lambda: BrokenSearch)
+    # In production the callback runs as the admin view's transaction commits, inside the
+    # request; the test's outer transaction never commits, so run it at once instead.
+    monkeypatch.setattr(catalogue_admin.transaction, "on_commit", lambda func, **kw: func())
+    save_measure(admin_client, measure, name="Sparas ändå")
+    measure.refresh_from_db()
+    assert measure.name == "Sparas ändå"
+    page = admin_client.get(admin_url(measure, "changelist")).content.decode()
+    assert "sökindexet kunde inte uppdateras" in page
+
+
+def test_goal_inline_edits_links_and_history_records_them(measure, admin_client, index_calls):
+    response = admin_client.get(admin_url(measure))
+    data = changeform_data(response)
+    prefix = response.context["inline_admin_formsets"][0].formset.prefix
+    climate = Goal.objects.get(sdg=13)
+    data[f"{prefix}-TOTAL_FORMS"] = 2
+    data[f"{prefix}-1-goal"] = climate.pk
+    data[f"{prefix}-1-measure"] = measure.pk
+    response = admin_client.post(admin_url(measure), data)
+    assert response.status_code == 302
+    assert set(measure.goals.values_list("sdg", flat=True)) == {8, 13}
+    latest = measure.history.first()
+    assert {row.goal_id for row in latest.goals.all()} == {Goal.objects.get(sdg=8).pk, climate.pk}
+    previous = latest.prev_record
+    changed = {change.field for change in latest.diff_against(previous).changes}
+    assert "goals" in changed
+
+
+# ---------------------------------------------------------------------------------------------
+# History, revert and the imported original
+
+
+def test_history_shows_who_when_and_what(measure, editor_client, editor, index_calls):
+    save_measure(editor_client, measure, name="Innovationsslussen i Skåne")
+    page = editor_client.get(admin_url(measure, "history")).content.decode()
+    assert editor.username in page
+    assert "Innovationsslussen i Skåne" in page
+    assert measure.history.first().history_user == editor
+
+
+def test_revert_restores_the_earlier_text(
+    measure, editor_client, index_calls, django_capture_on_commit_callbacks
+):
+    original = measure.history.earliest()
+    save_measure(editor_client, measure, description_html="<p>Fel text.</p>")
+    measure.refresh_from_db()
+    assert measure.description == "Fel text."
+
+    url = reverse("admin:catalogue_measure_simple_history", args=[measure.pk, original.pk])
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(url, changeform_data(response))
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.description_html == "<p>Stöd till små företag som vill växa.</p>"
+    assert measure.description == "Stöd till små företag som vill växa."
+    assert measure.curated
+    assert str(measure.history.first().history_change_reason).startswith("Återställd")
+    assert index_calls[-1] == ("update", [measure.pk])
+
+
+def test_revert_keeps_the_latest_imported_original(measure, editor_client, index_calls):
+    original = measure.history.earliest()
+    # A later import refreshed what the source says.
+    measure.imported = {**measure.imported, "name": "Innovationsslussen 2.0"}
+    measure.save()
+    url = reverse("admin:catalogue_measure_simple_history", args=[measure.pk, original.pk])
+    editor_client.post(url, changeform_data(editor_client.get(url)))
+    measure.refresh_from_db()
+    assert measure.imported["name"] == "Innovationsslussen 2.0"
+
+
+def test_change_page_shows_the_source_diff_and_the_original(measure, admin_client, index_calls):
+    save_measure(admin_client, measure, name="Innovationsslussen Syd")
+    page = admin_client.get(admin_url(measure)).content.decode()
+    assert "<ins>Syd</ins>" in page
+    assert "källan säger" in page
+    assert "40 företag fick rådgivning." in page  # the imported original, rendered as text
+
+
+def test_change_page_says_when_nothing_differs(measure, admin_client):
+    page = admin_client.get(admin_url(measure)).content.decode()
+    assert "Texten är densamma som i källan." in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk actions
+
+
+def post_action(client, measure, action, ids, **extra):
+    return client.post(
+        admin_url(measure, "changelist"),
+        {"action": action, "_selected_action": ids, **extra},
+    )
+
+
+def test_mark_and_unmark_curated(
+    measure, editor_client, index_calls, django_capture_on_commit_callbacks
+):
+    versions = measure.history.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_action(editor_client, measure, "mark_curated", [measure.pk])
+    measure.refresh_from_db()
+    assert measure.curated
+    assert index_calls == [("update", [measure.pk])]
+    post_action(editor_client, measure, "unmark_curated", [measure.pk])
+    measure.refresh_from_db()
+    assert not measure.curated
+    assert measure.history.count() == versions + 2  # each change is recorded
+
+
+def test_reassign_chapter_asks_then_moves(
+    measure, editor_client, index_calls, django_capture_on_commit_callbacks
+):
+    response = post_action(editor_client, measure, "reassign_chapter", [measure.pk])
+    assert response.status_code == 200
+    assert b"Nytt kapitel" in response.content
+    # Chapter 8 (appropriation 1:1) holds no measures, so it is not offered.
+    assert list(response.context["form"].fields["chapter"].queryset) == list(
+        Chapter.objects.exclude(number=8)
+    )
+    chapter3 = Chapter.objects.get(number=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_action(
+            editor_client,
+            measure,
+            "reassign_chapter",
+            [measure.pk],
+            chapter=chapter3.pk,
+            apply="1",
+        )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.chapter == chapter3
+    assert measure.curated
+    assert index_calls == [("update", [measure.pk])]
+
+
+def test_reindex_selection(measure, editor_client, index_calls, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_action(editor_client, measure, "reindex", [measure.pk])
+    assert index_calls == [("update", [measure.pk])]
+
+
+def test_accept_source_version(measure, editor_client, index_calls):
+    save_measure(editor_client, measure, name="Redigerat namn", outputs_html="<p>Annat.</p>")
+    measure.refresh_from_db()
+    assert measure.curated
+    post_action(editor_client, measure, "accept_source_version", [measure.pk])
+    measure.refresh_from_db()
+    assert measure.name == "Innovationsslussen"
+    assert measure.outputs_html == "<p>40 företag fick rådgivning.</p>"
+    assert measure.outputs == "40 företag fick rådgivning."
+    assert not measure.curated
+
+
+def test_accept_source_version_leaves_hand_made_measures(measure, editor_client, index_calls):
+    measure.imported = {}
+    measure.name = "Skapad för hand"
+    measure.save()
+    response = post_action(editor_client, measure, "accept_source_version", [measure.pk])
+    measure.refresh_from_db()
+    assert measure.name == "Skapad för hand"
+    assert response.status_code == 302
+
+
+def test_add_measure_by_hand(report, admin_client, index_calls):
+    response = admin_client.get(reverse("admin:catalogue_measure_add"))
+    data = changeform_data(response)
+    data.update(
+        name="Ny insats",
+        region=Region.objects.get(name="Gotland").pk,
+        chapter=Chapter.objects.get(number=2).pk,
+        report=report.pk,
+        source_line=1,
+        description_html="<p>Text</p>",
+    )
+    response = admin_client.post(reverse("admin:catalogue_measure_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    created = Measure.objects.get(name="Ny insats")
+    assert created.curated and created.description == "Text"
+    assert created.source_key.startswith("admin-")
+
+
+# ---------------------------------------------------------------------------------------------
+# Other curated models and the review queue
+
+
+def test_allocation_answer_save_sanitizes_and_curates(catalogue_objects, editor_client):
+    answer = catalogue_objects["allocationanswer"]
+    response = editor_client.get(admin_url(answer))
+    data = changeform_data(response)
+    data["text_html"] = "<p>Svar<script>x()</script></p><p>två</p>"
+    assert editor_client.post(admin_url(answer), data).status_code == 302
+    answer.refresh_from_db()
+    assert answer.text_html == "<p>Svar</p><p>två</p>"
+    assert answer.text == "Svar\ntvå"
+    assert answer.curated
+
+
+def test_goal_edit_reindexes_its_measures(
+    measure, editor_client, index_calls, django_capture_on_commit_callbacks
+):
+    goal = Goal.objects.get(sdg=8)
+    response = editor_client.get(admin_url(goal))
+    data = changeform_data(response)
+    data["title"] = "Anständiga arbetsvillkor och ekonomisk tillväxt (redigerad)"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(admin_url(goal), data).status_code == 302
+    goal.refresh_from_db()
+    assert goal.curated
+    assert index_calls == [("update", [measure.pk])]
+
+
+def test_error_report_queue(catalogue_objects, editor_client):
+    report = catalogue_objects["errorreport"]
+    page = editor_client.get(admin_url(report, "changelist") + "?status__exact=new")
+    assert b"Fel region." in page.content
+    editor_client.post(
+        admin_url(report, "changelist"),
+        {"action": "mark_done", "_selected_action": [report.pk]},
+    )
+    report.refresh_from_db()
+    assert report.status == ErrorReport.Status.DONE
+
+
+# ---------------------------------------------------------------------------------------------
+# Unit: sanitizing and diffing
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("<p>Hej</p>", "<p>Hej</p>"),
+        ('<p class="x" style="color:red">Hej</p>', "<p>Hej</p>"),
+        ("<div><span>Hej</span></div>", "Hej"),
+        (
+            "<b>a</b><strong>b</strong><i>c</i><em>d</em><br>",
+            "<b>a</b><strong>b</strong><i>c</i><em>d</em><br>",
+        ),
+        ("<ul><li>x</li></ul><ol><li>y</li></ol>", "<ul><li>x</li></ul><ol><li>y</li></ol>"),
+        ("<script>alert(1)</script>Text", "Text"),
+        ("<p>a < b & c</p>", "<p>a &lt; b &amp; c</p>"),
+        ("<p>Öppen", "<p>Öppen</p>"),
+        ("", ""),
+    ],
+)
+def test_sanitize_html(raw, clean):
+    assert catalogue_admin.sanitize_html(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("<p>ett</p><p>två</p>", "ett\ntvå"),
+        ("<ul><li>tre</li><li>fyra</li></ul>", "tre\nfyra"),
+        ("rad<br>rad<br/>rad", "rad\nrad\nrad"),
+        ("<p>a &amp; b &lt;c&gt;</p>", "a & b <c>"),
+        ("<p>  mycket   luft </p>", "mycket luft"),
+        ("<b>fet</b>text", "fettext"),
+    ],
+)
+def test_html_to_text(raw, text):
+    assert catalogue_admin.html_to_text(raw) == text
+
+
+def test_word_diff_marks_removed_and_added_words_and_escapes():
+    old, new = catalogue_admin.word_diff("Stöd till <små> företag", "Stöd till stora företag")
+    assert old == "Stöd till <del>&lt;små&gt;</del> företag"
+    assert new == "Stöd till <ins>stora</ins> företag"
+
+
+def test_user_admin_still_works_for_superuser(admin_client):
+    assert admin_client.get(reverse("admin:auth_user_changelist")).status_code == 200
+    assert Permission.objects.filter(codename="change_measure").exists()
