@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/synth.py --times 10 --out bench/out/report-10x.txt
 
-The bundled report is copied unchanged (so its own rows and line numbers stay as they are), and
-each thematic chapter (1–7) gets (N − 1) more rounds of rows appended to its table: every round
+The bundled report is copied unchanged, and each thematic chapter (1–7) gets (N − 1) more
+rounds of rows appended to its table (later chapters' line numbers shift): every round
 re-emits each real measure row of that chapter with its cells drawn at random from other real
 rows of the chapter (description, outputs, effects, goals), a random region, and a varied,
 unique name. The text is thus real report text, the format is the real one, and the real
@@ -100,6 +100,8 @@ def synthesize(text: str, times: int, *, seed: int = 480) -> str:
     """The report text with (times − 1) more rounds of rows in each thematic chapter."""
     if times < 1:
         raise ValueError("times must be at least 1")
+    if times == 1:
+        return text
     rng = random.Random(seed)
     lines = text.split("\n")
     insertions: dict[int, list[str]] = {}
