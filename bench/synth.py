@@ -32,7 +32,9 @@ PREFIXES = [
     "Utvidgning", "Fördjupning", "Genomförande", "Spridning",
 ]  # fmt: skip
 CHAPTER_HEADING = re.compile(r"^#+\s+([1-8])\s+\S")
-NO_MEASURES = re.compile(r"inga insatser", re.IGNORECASE)
+NO_MEASURES = re.compile(
+    r"inga insatser|genomför inte särskilda|^(?:<p>)?\s*Se även", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
