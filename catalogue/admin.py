@@ -14,7 +14,6 @@ import re
 import uuid
 from collections.abc import Iterable
 
-import nh3
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -28,6 +27,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+
+from importer import html as html_fragments
 
 from .models import (
     AllocationAnswer,
@@ -49,24 +50,19 @@ admin.site.site_title = _("Insatskatalogen")
 admin.site.index_title = _("Kurera katalogen")
 
 # --------------------------------------------------------------------------------------------
-# HTML the editors write: sanitized to the report's few formatting tags, plain text derived.
+# HTML the editors write: sanitized as the import sanitizes, plain text derived as it derives.
 
-ALLOWED_TAGS = frozenset({"p", "ul", "ol", "li", "b", "strong", "i", "em", "br"})
-_BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|li|ul|ol)\s*>|<(?:ul|ol)\b[^>]*>", re.IGNORECASE)
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+ALLOWED_TAGS = frozenset(html_fragments.ALLOWED_TAGS)
 
 
 def sanitize_html(value: str) -> str:
     """Keep only the report's formatting tags, without attributes; drop script and style text."""
-    return nh3.clean(value or "", tags=set(ALLOWED_TAGS), attributes={}, link_rel=None).strip()
+    return html_fragments.sanitize(value or "")
 
 
 def html_to_text(value: str) -> str:
     """Plain text of (sanitized) HTML: block ends become line breaks so words never glue."""
-    text = _BLOCK_END.sub("\n", value or "")
-    text = html.unescape(nh3.clean(text, tags=set()))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return html_fragments.to_text(value or "")
 
 
 # Each edited HTML field and the plain-text field derived from it.
@@ -194,10 +190,34 @@ def source_differences(obj, fields: Iterable[str]) -> list[tuple[str, str, str]]
     return differences
 
 
-def render_source_diff(obj, fields: Iterable[str]) -> SafeString:
+def measure_source_differences(measure: Measure) -> list[tuple[str, str, str]]:
+    """The text differences plus region, chapter and goal links, by name."""
+    differences = source_differences(measure, MEASURE_SOURCE_FIELDS)
+    imported = measure.imported or {}
+    if "region" in imported and imported["region"] != measure.region.code:
+        region = Region.objects.filter(code=imported["region"]).first()
+        differences.append(("region", str(region or imported["region"]), str(measure.region)))
+    if "chapter" in imported and imported["chapter"] != measure.chapter.number:
+        chapter = Chapter.objects.filter(number=imported["chapter"]).first()
+        differences.append(("chapter", str(chapter or imported["chapter"]), str(measure.chapter)))
+    if "goals" in imported:
+        source_keys = set(imported["goals"] or ())
+        current = {goal.key: goal for goal in measure.goals.all()}
+        if source_keys != set(current):
+            source = Goal.objects.filter(key__in=source_keys)
+            differences.append(
+                (
+                    "goals",
+                    "\n".join(sorted(str(goal) for goal in source)),
+                    "\n".join(sorted(str(goal) for goal in current.values())),
+                )
+            )
+    return differences
+
+
+def render_source_diff(obj, differences: list[tuple[str, str, str]]) -> SafeString:
     if not obj.imported:
         return _("Inget importerat original finns (posten är skapad här).")
-    differences = source_differences(obj, fields)
     if not differences:
         return _("Texten är densamma som i källan.")
     rows = []
@@ -411,7 +431,7 @@ class MeasureAdmin(CuratedAdmin):
 
     @admin.display(description=_("skillnader mot källan"))
     def source_diff(self, obj):
-        return render_source_diff(obj, MEASURE_SOURCE_FIELDS)
+        return render_source_diff(obj, measure_source_differences(obj))
 
     @admin.display(description=_("felrapporter"))
     def error_report_link(self, obj):
@@ -537,9 +557,16 @@ class MeasureAdmin(CuratedAdmin):
                     setattr(
                         measure, text_field, plain or html_to_text(getattr(measure, html_field))
                     )
+                region = Region.objects.filter(code=measure.imported.get("region")).first()
+                chapter = Chapter.objects.filter(number=measure.imported.get("chapter")).first()
+                measure.region = region or measure.region
+                measure.chapter = chapter or measure.chapter
                 measure.curated = False
                 measure._change_reason = _("Källans version återtagen")
                 measure.save()
+                if "goals" in measure.imported:
+                    keys = measure.imported["goals"] or ()
+                    measure.goals.set(Goal.objects.filter(key__in=keys))
                 accepted.append(measure.pk)
             schedule_index(request, update=accepted)
         self.message_user(
@@ -665,7 +692,7 @@ class AllocationAnswerAdmin(CuratedAdmin):
 
     @admin.display(description=_("skillnader mot källan"))
     def source_diff(self, obj):
-        return render_source_diff(obj, ("answer", "text_html"))
+        return render_source_diff(obj, source_differences(obj, ("answer", "text_html")))
 
 
 class ProjectIndicatorInline(admin.TabularInline):
@@ -701,7 +728,7 @@ class ProjectAdmin(CuratedAdmin):
 
     @admin.display(description=_("skillnader mot källan"))
     def source_diff(self, obj):
-        return render_source_diff(obj, PROJECT_SOURCE_FIELDS)
+        return render_source_diff(obj, source_differences(obj, PROJECT_SOURCE_FIELDS))
 
 
 @admin.register(ProjectIndicator)

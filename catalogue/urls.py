@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feedback, views
 
 app_name = "catalogue"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("insatser/", views.measure_list, name="measure-list"),
     path("insatser/<int:pk>/", views.measure_detail, name="measure-detail"),
+    path("insatser/<int:pk>/rapportera-fel/", feedback.report_error, name="report-error"),
     path("regioner/", views.region_list, name="region-list"),
     path("regioner/<slug:slug>/", views.region_detail, name="region-detail"),
     path("kapitel/<int:number>/", views.chapter_detail, name="chapter-detail"),

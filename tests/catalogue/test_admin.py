@@ -69,6 +69,9 @@ def measure(report):
             "outputs_html": "<p>40 företag fick rådgivning.</p>",
             "effects_html": "",
             "goals_html": "",
+            "region": "12",
+            "chapter": 1,
+            "goals": ["agenda2030:8"],
         },
     )
     measure.goals.add(Goal.objects.get(sdg=8))
@@ -660,3 +663,109 @@ def test_word_diff_marks_removed_and_added_words_and_escapes():
 def test_user_admin_still_works_for_superuser(admin_client):
     assert admin_client.get(reverse("admin:auth_user_changelist")).status_code == 200
     assert Permission.objects.filter(codename="change_measure").exists()
+
+
+def test_source_diff_covers_region_chapter_and_goals(measure, admin_client, index_calls):
+    gotland = Region.objects.get(name="Gotland")
+    save_measure(admin_client, measure, region=gotland.pk, chapter=Chapter.objects.get(number=2).pk)
+    measure.goals.set([Goal.objects.get(sdg=13)])
+    page = admin_client.get(admin_url(measure)).content.decode()
+    assert "<del>Skåne</del>" in page and "<ins>Gotland</ins>" in page
+    assert "<del>1 Likvärdiga" in page  # chapter 1 in the source
+    assert "<del>8: Anständiga" in page and "<ins>13: Bekämpa" in page
+
+    post_action(admin_client, measure, "accept_source_version", [measure.pk])
+    measure.refresh_from_db()
+    assert measure.region.name == "Skåne"
+    assert measure.chapter.number == 1
+    assert list(measure.goals.values_list("sdg", flat=True)) == [8]
+    assert (
+        "Texten är densamma som i källan." in admin_client.get(admin_url(measure)).content.decode()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The real search index: the public search finds an admin's wording at once
+
+
+@pytest.fixture
+def search_index(measure, tmp_path, settings):
+    from catalogue import search
+
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    search.reset()
+    assert search.rebuild() == 1
+    yield search
+    search.reset()
+
+
+def test_public_search_finds_the_new_wording_at_once(
+    measure, search_index, admin_client, client, django_capture_on_commit_callbacks
+):
+    assert search_index.search("Vätgasdalen").ids == []
+    with django_capture_on_commit_callbacks(execute=True):
+        save_measure(admin_client, measure, name="Vätgasdalen i Skåne")
+    assert search_index.search("Vätgasdalen").ids == [measure.pk]
+    page = client.get(reverse("catalogue:measure-list"), {"q": "Vätgasdalen"})
+    assert page.status_code == 200
+    assert "Vätgasdalen i Skåne" in page.content.decode()
+    assert search_index.search("Innovationsslussen").ids == []  # the old name is gone
+
+
+def test_deleted_measure_leaves_the_index(
+    measure, search_index, admin_client, django_capture_on_commit_callbacks
+):
+    assert search_index.search("Innovationsslussen").ids == [measure.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(admin_url(measure, "delete"), {"post": "yes"})
+    assert search_index.search("Innovationsslussen").ids == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Login protection (django-axes)
+
+LOGIN_LIMIT = 5
+
+
+@pytest.fixture
+def chef(db):
+    return User.objects.create_superuser("chef", password="rätt-lösenord-4711")
+
+
+def login(client, password, **extra):
+    return client.post(
+        reverse("admin:login"),
+        {"username": "chef", "password": password, "next": "/admin/"},
+        **extra,
+    )
+
+
+def test_login_works_with_the_right_password(chef, client):
+    response = login(client, "rätt-lösenord-4711")
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_login_lockout_after_repeated_failures(chef, client, settings):
+    assert settings.AXES_FAILURE_LIMIT == LOGIN_LIMIT
+    for attempt in range(1, LOGIN_LIMIT):
+        assert login(client, f"gissning-{attempt}").status_code == 200  # the form, with an error
+    assert login(client, "gissning-5").status_code == 429  # the limit is reached
+    # Now even the right password is refused, and no session is made.
+    response = login(client, "rätt-lösenord-4711")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("admin:index")).status_code == 302  # to the login page
+    # The lock is for this username from this address: the editor elsewhere still gets in.
+    elsewhere = Client(REMOTE_ADDR="192.0.2.44")
+    assert login(elsewhere, "rätt-lösenord-4711").status_code == 302
+
+
+def test_success_before_the_limit_resets_the_count(chef, client):
+    for attempt in range(LOGIN_LIMIT - 1):
+        login(client, f"fel-{attempt}")
+    assert login(client, "rätt-lösenord-4711").status_code == 302
+    client.logout()
+    for attempt in range(LOGIN_LIMIT - 1):
+        assert login(client, f"fel-igen-{attempt}").status_code == 200
+    assert login(client, "rätt-lösenord-4711").status_code == 302
