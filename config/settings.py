@@ -136,12 +136,27 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Login lockout against password guessing: 5 failures for one username from one IP address lock
 # that pair out for 15 minutes (a success resets the count). Locking by the pair, not the username
-# alone, keeps a stranger from locking a real editor out. Behind a proxy, REMOTE_ADDR must be the
-# client's address (gunicorn --forwarded-allow-ips with the proxy setting it).
+# alone, keeps a stranger from locking a real editor out. Behind a proxy, set PROXY_COUNT (below).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind PROXY_COUNT trusted proxies (load balancers) REMOTE_ADDR is a proxy's address for every
+# client, so the lockout reads the client's own from X-Forwarded-For, which each proxy appends to.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0") or 0)
+
+
+def client_ip_address(request) -> str | None:
+    """The address the outermost trusted proxy saw (or REMOTE_ADDR without proxies)."""
+    if PROXY_COUNT:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = [address.strip() for address in forwarded if address.strip()]
+        if len(forwarded) >= PROXY_COUNT:
+            return forwarded[-PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -125,3 +125,24 @@ def test_no_inline_scripts_in_templates():
         if re.search(r"javascript:", text, flags=re.IGNORECASE):
             offenders.append(f"{template}: javascript: URL")
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.5", "10.0.0.2"),  # no proxy trusted: the header is the client's to forge
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "1.2.3.4, 203.0.113.5", "203.0.113.5"),  # a forged first entry is ignored
+        (2, "203.0.113.5, 10.0.0.9", "203.0.113.5"),
+        (2, "10.0.0.9", "10.0.0.2"),  # fewer entries than proxies: not trusted
+        (1, "", "10.0.0.2"),
+    ],
+)
+def test_lockout_reads_the_client_address_behind_proxies(monkeypatch, proxies, forwarded, expected):
+    from django.test import RequestFactory
+
+    from config import settings as config
+
+    monkeypatch.setattr(config, "PROXY_COUNT", proxies)
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert config.client_ip_address(request) == expected
