@@ -11,6 +11,7 @@ SDG number therefore counts only when the SDG's own name follows it, or inside a
 clause ("Agenda 2030: Mål 8 Mål 9").
 """
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -179,14 +180,24 @@ def normalize_title(title: str) -> str:
     return " ".join(re.findall(r"\w+", title.casefold()))
 
 
+def _any_marker() -> re.Pattern:
+    """All markers in one pattern: the earliest match wins, ties go to the more specific."""
+    parts = []
+    for framework, pattern in _MARKERS:
+        flags = "i" if pattern.flags & re.IGNORECASE else ""
+        body = f"(?{flags}:{pattern.pattern})" if flags else f"(?:{pattern.pattern})"
+        parts.append(f"(?P<{framework}>{body})")
+    return re.compile("|".join(parts))
+
+
+_ANY_MARKER = _any_marker()
+_AGENDA = _MARKERS[1][1]
+
+
 def framework_of(text: str) -> str | None:
     """The framework of the earliest marker in the text, or None."""
-    best: tuple[int, str] | None = None
-    for framework, pattern in _MARKERS:
-        match = pattern.search(text)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), framework)
-    return best[1] if best else None
+    match = _ANY_MARKER.search(text)
+    return match.lastgroup if match else None
 
 
 def find_sdgs(text: str, *, in_agenda_clause: bool) -> list[tuple[int, int, int]]:
@@ -252,14 +263,18 @@ def segments(goals_html: str) -> list[str]:
     return [p.strip() for p in pieces if p and p.strip()]
 
 
-def parse_goals(goals_html: str) -> list[GoalRef]:
-    """Goal references of one cell, in order, without duplicates."""
+@functools.lru_cache(maxsize=8192)
+def parse_goals(goals_html: str) -> tuple[GoalRef, ...]:
+    """Goal references of one cell, in order, without duplicates.
+
+    Cached: a region repeats the same goals cell over many measures.
+    """
     refs: list[GoalRef] = []
     context: str | None = None  # framework of the last label-only line ("RUFS 2050", "Agenda 2030")
     for segment in segments(goals_html):
         own = framework_of(segment)
         framework = own or context or RUS
-        agenda_clause = framework == AGENDA2030 or bool(_MARKERS[1][1].search(segment))
+        agenda_clause = framework == AGENDA2030 or bool(_AGENDA.search(segment))
         sdgs = find_sdgs(segment, in_agenda_clause=agenda_clause)
         remainder = segment
         refs.extend(GoalRef(AGENDA2030, number, SDGS[number]) for number, _, _ in sdgs)
@@ -275,13 +290,13 @@ def parse_goals(goals_html: str) -> list[GoalRef]:
             continue
         if framework == AGENDA2030:
             # What is left of an Agenda clause is its label or connecting words.
-            rest_framework = framework_of(_MARKERS[1][1].sub(" ", remainder))
+            rest_framework = framework_of(_AGENDA.sub(" ", remainder))
             if rest_framework in (None, AGENDA2030):
                 continue
             framework = rest_framework
         for title in _titles(remainder, framework):
             refs.append(GoalRef(framework, None, title))
-    return _unique(refs)
+    return tuple(_unique(refs))
 
 
 def _is_label_only(text: str) -> bool:

@@ -57,6 +57,7 @@ class Command(BaseCommand):
         except LoadError as error:
             raise CommandError(str(error)) from None
         self.print_summary(parsed, result, notes=notes)
+        del parsed, result  # free the parsed records before the index build reads the database
         if not dry_run and not no_index:
             self.rebuild_index()
 
