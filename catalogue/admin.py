@@ -235,15 +235,22 @@ def render_source_diff(obj, differences: list[tuple[str, str, str]]) -> SafeStri
     )
 
 
+_PLAIN_OF_HTML = {plain: html_field for html_field, plain in MEASURE_TEXT_PAIRS.items()} | {
+    "text": "text_html"
+}
+
+
 def render_imported(obj) -> SafeString:
     """The imported original, field by field, as readable text."""
     if not obj.imported:
         return _("Inget importerat original.")
     items = []
     for key, value in obj.imported.items():
+        if _PLAIN_OF_HTML.get(key) in obj.imported:
+            continue  # the plain text of an HTML field shown already
         if isinstance(value, str):
             text = html_to_text(value) if key.endswith("_html") else value
-            rendered = linebreaks(text, autoescape=True)
+            rendered = mark_safe(linebreaks(text, autoescape=True))  # linebreaks escaped it
         else:
             rendered = format_html("<pre>{}</pre>", json.dumps(value, ensure_ascii=False, indent=2))
         items.append(format_html("<dt>{}</dt><dd>{}</dd>", key, rendered))
@@ -301,14 +308,22 @@ class MeasureForm(SanitizedHtmlForm):
         return name
 
 
+GoalLink = Measure.goals.through
+# The auto-created through model would show as "Measure_goals object (15)" above each inline row.
+GoalLink.__str__ = lambda link: str(link.goal)
+
+
 class GoalLinkInline(admin.TabularInline):
     """The measure's goal references, edited one row each (the goals M2M's through model)."""
 
-    model = Measure.goals.through
+    model = GoalLink
     autocomplete_fields = ("goal",)
     extra = 0
     verbose_name = _("målkoppling")
     verbose_name_plural = _("målkopplingar")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("goal")
 
 
 class ReassignChapterForm(forms.Form):
@@ -340,7 +355,7 @@ class MeasureAdmin(CuratedAdmin):
     form = MeasureForm
     html_pairs = MEASURE_TEXT_PAIRS
     provenance_fields = ("imported", "report_id", "source_key", "source_line")
-    list_display = ("short_name", "region", "chapter", "goal_list", "curated", "updated")
+    list_display = ("short_name", "region", "chapter_number", "goal_list", "curated", "updated")
     list_filter = (
         "report",
         "region",
@@ -416,6 +431,10 @@ class MeasureAdmin(CuratedAdmin):
     @admin.display(description=_("namn"), ordering="name")
     def short_name(self, obj):
         return Truncator(obj.name).chars(90)
+
+    @admin.display(description=_("kapitel"), ordering="chapter__number")
+    def chapter_number(self, obj):
+        return obj.chapter.number
 
     @admin.display(description=_("mål"))
     def goal_list(self, obj):

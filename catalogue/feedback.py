@@ -39,12 +39,13 @@ class ErrorReportForm(forms.Form):
     message = forms.CharField(
         label=_("Vad är fel?"),
         max_length=MESSAGE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 70, "aria-describedby": "message-help"}),
         help_text=_("Beskriv felet och gärna vad som borde stå i stället."),
     )
     email = forms.EmailField(
         label=_("Din e-postadress (frivillig)"),
         required=False,
+        widget=forms.EmailInput(attrs={"size": 40, "aria-describedby": "email-help"}),
         help_text=_("Bara om du vill att redaktionen ska kunna svara dig."),
     )
     # The honeypot: inside a hidden block in the template, so only robots fill it in.

@@ -67,6 +67,7 @@ def measure(report):
             "name": "Innovationsslussen",
             "description_html": "<p>Stöd till små företag som vill växa.</p>",
             "outputs_html": "<p>40 företag fick rådgivning.</p>",
+            "outputs": "40 företag fick rådgivning.",
             "effects_html": "",
             "goals_html": "",
             "region": "12",
@@ -465,7 +466,11 @@ def test_change_page_shows_the_source_diff_and_the_original(measure, admin_clien
     page = admin_client.get(admin_url(measure)).content.decode()
     assert "<ins>Syd</ins>" in page
     assert "källan säger" in page
-    assert "40 företag fick rådgivning." in page  # the imported original, rendered as text
+    original = page.split('<dl class="imported-original">')[1].split("</dl>")[0]
+    assert "<p>40 företag fick rådgivning.</p>" in original  # the HTML rendered as text
+    assert "&lt;p&gt;" not in original
+    assert "agenda2030:8" in original  # the goal links as imported
+    assert "<dt>outputs</dt>" not in original  # the plain twin of outputs_html is not repeated
 
 
 def test_change_page_says_when_nothing_differs(measure, admin_client):
