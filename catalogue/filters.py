@@ -7,6 +7,7 @@ are computed per facet with the other filters (and the query) applied: one GROUP
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import django_filters
@@ -51,7 +52,7 @@ class SearchOutcome:
 
     query: str
     ids: list[int] = field(default_factory=list)
-    highlights: dict[int, str] = field(default_factory=dict)
+    highlights: Mapping[int, str] = field(default_factory=dict)
     suggestion: str | None = None
     available: bool = True
     parsed_ok: bool = True
@@ -70,7 +71,8 @@ def run_search(query: str) -> SearchOutcome:
     return SearchOutcome(
         query=query,
         ids=list(result.ids),
-        highlights=dict(result.highlights or {}),
+        # A lazy mapping in the real module: excerpts are made only for the rows shown.
+        highlights=result.highlights if result.highlights is not None else {},
         suggestion=result.suggestion,
         available=result.available,
         parsed_ok=result.parsed_ok,

@@ -40,8 +40,12 @@ TILE_LABELS = {
     "norrbotten": "Norr\u00adbotten",
     "vasterbotten": "Väster\u00adbotten",
     "vasternorrland": "Väster\u00adnorrland",
-    "jamtland-harjedalen": "Jämtland Härje\u00addalen",
-    "vastmanland": "Väst\u00admanland",
+    "jamtland-harjedalen": "Jämt\u00adland Härje\u00addalen",
+    "vastmanland": "Väst\u00adman\u00adland",
+    "varmland": "Värm\u00adland",
+    "sormland": "Sörm\u00adland",
+    "jonkoping": "Jön\u00adköping",
+    "blekinge": "Ble\u00adkinge",
     "ostergotland": "Öster\u00adgötland",
     "vastra-gotaland": "Västra Göta\u00adland",
     "stockholm": "Stock\u00adholm",
@@ -386,7 +390,7 @@ class MeasureDetailView(DetailView):
             return []
         if not search.index_exists():
             return []
-        ids = search.similar(measure.pk, limit=limit * 3)
+        ids = search.similar(measure.pk, limit=limit, other_regions=True)
         found = (
             Measure.objects.filter(pk__in=ids)
             .exclude(region_id=measure.region_id)

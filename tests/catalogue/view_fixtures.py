@@ -53,7 +53,8 @@ class FakeSearch:
             suggestion=self.suggestion,
         )
 
-    def similar(self, measure_id, *, limit=5):
+    def similar(self, measure_id, *, limit=5, other_regions=False):
+        # Ignores other_regions on purpose: the view must drop same-region hits itself too.
         return list(
             Measure.objects.exclude(pk=measure_id).order_by("pk").values_list("pk", flat=True)
         )[:limit]
