@@ -317,6 +317,9 @@ def identify_question(cell_html: str) -> int | None:
     text = _fold(inline_text(cell_html))
     if not text:
         return None
+    for number, key in _QUESTION_KEYS.items():
+        if text == key:
+            return number
     scores = {
         n: difflib.SequenceMatcher(None, text, key).ratio() for n, key in _QUESTION_KEYS.items()
     }
