@@ -279,9 +279,14 @@ def _split_inline(text: str, *, has_rest: bool) -> tuple[str, str]:
     # A dash followed by a lower-case verb ("Hitta hem i Dalsland -syftar till …") or a short
     # lead with a colon ("Kompetensbarometern: En bild av …") is the clearest boundary.
     dash = _DASH.search(single)
-    if dash and len(single) > 110 and single[dash.end() : dash.end() + 1].islower():
+    introduces_list = has_rest and single.endswith(":")  # "X – ett initiativ för att:" <ul>
+    if (
+        dash
+        and (len(single) > 110 or introduces_list)
+        and single[dash.end() : dash.end() + 1].islower()
+    ):
         head, tail = single[: dash.start()], single[dash.end() :]
-        if 3 <= len(head) <= NAME_MAX and len(tail) >= 40:
+        if 3 <= len(head) <= NAME_MAX and (len(tail) >= 40 or introduces_list):
             return head, tail
     colon = _COLON.search(single)
     sentence = _SENTENCE_END.search(single)

@@ -189,6 +189,11 @@ def test_cross_reference_rows_are_not_measures():
             "",
         ),
         (
+            "<p>Kraftkommission Blekinge – ett samarbetsinitiativ för att:</p> <ul><li>snabba på etablering</li></ul>",
+            "Kraftkommission Blekinge",
+            "ett samarbetsinitiativ för att:",
+        ),
+        (
             "<p><b>Framtidsrustade elever</b></p> <p>Projektet ska rusta unga.</p>",
             "Framtidsrustade elever",
             "Projektet ska",
