@@ -4,7 +4,8 @@ Spam protection, all server-side:
 - a honeypot field that people never see (a hidden block) and form-filling robots do fill;
 - a signed timestamp issued with the form: a submission sooner than MIN_SECONDS after it, or
   later than MAX_AGE_SECONDS, or with a forged or foreign token, is refused;
-- a per-IP rate limit in Django's cache: at most RATE_LIMIT posts per RATE_WINDOW_SECONDS.
+- a per-IP rate limit in Django's cache: at most RATE_LIMIT posts per RATE_WINDOW_SECONDS, the
+  address read as the login lockout reads it (settings.AXES_CLIENT_IP_CALLABLE).
   (With the default per-process memory cache the limit holds per worker process.)
 Accepted reports are stored as ErrorReport, the admin's review queue.
 """
@@ -12,10 +13,12 @@ Accepted reports are stored as ErrorReport, the admin's review queue.
 import time
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -96,9 +99,18 @@ class ErrorReportForm(forms.Form):
         return self.cleaned_data["token"]
 
 
+def client_address(request) -> str:
+    """The client's address as the login lockout sees it (trusted proxies accounted for)."""
+    resolve = getattr(settings, "AXES_CLIENT_IP_CALLABLE", None)
+    if isinstance(resolve, str):
+        resolve = import_string(resolve)
+    address = resolve(request) if callable(resolve) else None
+    return address or request.META.get("REMOTE_ADDR") or "unknown"
+
+
 def _over_rate_limit(request) -> bool:
     """Count this post for the client's address; True once it is over the limit."""
-    key = f"report-error:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    key = f"report-error:{client_address(request)}"
     cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
     try:
         count = cache.incr(key)

@@ -1,5 +1,6 @@
 """The admin: pages for superusers and editors, curation on save, index updates, history, roles."""
 
+import hashlib
 import importlib
 from datetime import date
 
@@ -774,3 +775,80 @@ def test_success_before_the_limit_resets_the_count(chef, client):
     for attempt in range(LOGIN_LIMIT - 1):
         assert login(client, f"fel-igen-{attempt}").status_code == 200
     assert login(client, "rätt-lösenord-4711").status_code == 302
+
+
+# ---------------------------------------------------------------------------------------------
+# Re-import after curation: the admin's text stays, the admin sees what the source says now
+
+
+def import_source(effects: str):
+    from importer.loader import load_report
+    from importer.parser import parse_report
+    from tests.importer.snippets import chapter, document, row
+
+    text = document(
+        chapter(
+            1,
+            row(
+                "Skåne",
+                "<p>Regional exportsamverkan</p> <p>Stöd till exportföretag.</p>",
+                "300 företag",
+                effects,
+                "Mål i Agenda 2030: 8 Anständiga arbetsvillkor och ekonomisk tillväxt",
+            ),
+        )
+    )
+    checksum = hashlib.sha256(text.encode()).hexdigest()
+    return load_report(parse_report(text), source_name="test.txt", checksum=checksum)
+
+
+def test_reimport_keeps_the_curated_text_and_the_admin_can_take_the_new_source(
+    db, admin_client, index_calls
+):
+    import_source("Stärkt export")
+    measure = Measure.objects.get()
+    assert not measure.curated
+    save_measure(admin_client, measure, effects_html="<p>Stärkt export till Tyskland.</p>")
+
+    result = import_source("Stärkt export och fler jobb")
+    measure.refresh_from_db()
+    assert measure.curated
+    assert measure.effects == "Stärkt export till Tyskland."  # the admin's work survives
+    assert any(str(measure.pk) in line for line in result.measures.kept)  # and is reported
+
+    page = admin_client.get(admin_url(measure)).content.decode()
+    diff = page.split('<table class="source-diff">')[1].split("</table>")[0]
+    assert "<del>och fler jobb</del>" in diff  # the source now says ...
+    assert "<ins>till Tyskland.</ins>" in diff  # ... and this is the admin's text
+
+    post_action(admin_client, measure, "accept_source_version", [measure.pk])
+    measure.refresh_from_db()
+    assert measure.effects == "Stärkt export och fler jobb"
+    assert not measure.curated
+    # Not curated any more: the next import may update it again.
+    import_source("Stärkt export, fler jobb och nya marknader")
+    measure.refresh_from_db()
+    assert measure.effects == "Stärkt export, fler jobb och nya marknader"
+
+
+def test_changelist_queries_do_not_grow_with_the_rows(measure, admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(admin_url(measure, "changelist")).status_code == 200
+        return len(queries)
+
+    few = count_queries()
+    for number in range(20):
+        extra = Measure.objects.create(
+            report=measure.report,
+            region=Region.objects.get(name="Gotland"),
+            chapter=Chapter.objects.get(number=2),
+            name=f"Insats {number}",
+            source_key=f"extra-{number}",
+            source_line=1000 + number,
+        )
+        extra.goals.add(Goal.objects.get(sdg=number % 17 + 1))
+    assert count_queries() == few

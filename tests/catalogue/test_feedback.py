@@ -49,7 +49,7 @@ def aged_token(measure, seconds=10):
     return feedback.make_token(measure.pk, issued_at=time.time() - seconds)
 
 
-def post(client, measure, *, ip="198.51.100.7", **fields):
+def post(client, measure, *, ip="198.51.100.7", HTTP_X_FORWARDED_FOR=None, **fields):
     data = {
         "message": "Fel kapitel: det här är energi.",
         "email": "",
@@ -57,7 +57,8 @@ def post(client, measure, *, ip="198.51.100.7", **fields):
         "token": aged_token(measure),
         **fields,
     }
-    return client.post(url(measure), data, REMOTE_ADDR=ip)
+    headers = {"HTTP_X_FORWARDED_FOR": HTTP_X_FORWARDED_FOR} if HTTP_X_FORWARDED_FOR else {}
+    return client.post(url(measure), data, REMOTE_ADDR=ip, **headers)
 
 
 def test_url_is_where_the_measure_page_links():
@@ -198,3 +199,12 @@ def test_message_is_shown_escaped_in_the_admin(measure, client, admin_client):
     page = admin_client.get(reverse("admin:catalogue_errorreport_changelist")).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; fel" in page
+
+
+def test_rate_limit_uses_the_client_address_behind_proxies(measure, client, settings, monkeypatch):
+    monkeypatch.setattr(feedback, "RATE_LIMIT", 1)
+    settings.AXES_CLIENT_IP_CALLABLE = lambda request: request.META.get("HTTP_X_FORWARDED_FOR")
+    proxy = "10.0.0.1"
+    assert post(client, measure, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 302
+    assert post(client, measure, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302
+    assert post(client, measure, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
