@@ -4,6 +4,14 @@ Every save of a measure marks it curated, keeps its HTML and plain-text fields c
 updates the search index in the same request; every delete removes it from the index. History
 comes from django-simple-history (who, when, what changed, revert); the "imported" JSON holds
 what the last import read from the source, so an editor can compare and accept it back.
+
+Why django-simple-history rather than django-reversion: it records every save through model
+signals, so imports, bulk actions and admin edits all land in the same history, not only what
+runs inside a revision block; each version is an ordinary row in a historical table (queryable,
+and `diff_against` gives field-level deltas, goal links included), and its admin brings the
+history list and revert. Reverting restores a version's texts, region, chapter and curated flag;
+goal links are edited in their inline (the import's first versions hold no goal snapshot, so
+restoring links from them would wrongly clear them).
 """
 
 import difflib

@@ -62,3 +62,19 @@ def test_wrong_passwords_lock_the_login(site, page, editor, settings):
     log_in(page, site, editor.username, PASSWORD)
     assert "/admin/login/" in page.url
     assert "too many login attempts" in page.content() or "för många" in page.content().lower()
+
+
+def test_visitor_reports_an_error_and_the_editor_sees_it(site, page, editor, monkeypatch):
+    from catalogue import feedback
+
+    monkeypatch.setattr(feedback, "MIN_SECONDS", 0)  # the server runs in this process
+    measure = site.catalogue.measures["vindkraft"]
+    page.goto(f"{site.url}/insatser/{measure.pk}/")
+    page.get_by_role("link", name="Rapportera fel").click()
+    page.get_by_label("Vad är fel?").fill("Insatsen hör till kapitel 4, inte 7.")
+    page.get_by_role("button", name="Skicka rapporten").click()
+    assert page.get_by_text("Tack för din rapport!").is_visible()
+
+    log_in(page, site, editor.username, PASSWORD)
+    page.goto(site.url + "/admin/catalogue/errorreport/")
+    assert page.get_by_text("Insatsen hör till kapitel 4, inte 7.").is_visible()
