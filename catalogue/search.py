@@ -46,7 +46,7 @@ from pathlib import Path
 from django.conf import settings
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.fields import ID, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.qparser import (
     AndGroup,
     BoostPlugin,
@@ -83,21 +83,29 @@ TEXT_FIELDS = ("name", "description", "outputs", "effects", "goals_text", "regio
 EXCERPT_FIELDS = ("description", "outputs", "effects", "goals_text")
 EXCERPT_CHARS = 240
 
+
+def _text(analyzer, **options):
+    # A query word the analyzer splits ("e-handel", "covid-19") is searched as a phrase.
+    return TEXT(analyzer=analyzer, multitoken_query="phrase", **options)
+
+
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
+    # The id again as a column: ranked ids without reading each hit's stored fields.
+    pk=NUMERIC(numtype=int, bits=64, signed=False, sortable=True),
     region_id=ID(stored=True),
     chapter=ID(stored=True),
-    name=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
-    description=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
-    outputs=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
-    effects=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
-    goals_text=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
-    region=TEXT(analyzer=analysis.stemming_analyzer(), stored=True),
-    exact_name=TEXT(analyzer=analysis.exact_analyzer()),
-    exact=TEXT(analyzer=analysis.exact_analyzer()),
-    folded_name=TEXT(analyzer=analysis.folding_analyzer()),
+    name=_text(analysis.stemming_analyzer(), stored=True),
+    description=_text(analysis.stemming_analyzer(), stored=True),
+    outputs=_text(analysis.stemming_analyzer(), stored=True),
+    effects=_text(analysis.stemming_analyzer(), stored=True),
+    goals_text=_text(analysis.stemming_analyzer(), stored=True),
+    region=_text(analysis.stemming_analyzer(), stored=True),
+    exact_name=_text(analysis.exact_analyzer()),
+    exact=_text(analysis.exact_analyzer()),
+    folded_name=_text(analysis.folding_analyzer()),
     # Term vectors give more-like-this its key terms without re-analysing the text.
-    folded=TEXT(analyzer=analysis.folding_analyzer(), vector=True),
+    folded=_text(analysis.folding_analyzer(), vector=True),
 )
 
 
@@ -212,6 +220,7 @@ def _document(measure) -> dict[str, str]:
     )
     return {
         "id": str(measure.pk),
+        "pk": measure.pk,
         "region_id": str(measure.region_id),
         "chapter": str(measure.chapter.number),
         "name": measure.name,
@@ -380,7 +389,11 @@ def _parser(fieldboosts: dict[str, float]) -> MultifieldParser:
             Require=None,
         )
     )
-    parser.add_plugin(PlusMinusPlugin())
+    # "-word" excludes, "+word" requires; a hyphen inside a word ("e-handel") is no operator.
+    at_word_start = r"(?:(?<=^)|(?<=\s)|(?<=\())"
+    parser.add_plugin(
+        PlusMinusPlugin(plusexpr=at_word_start + r"\+", minusexpr=at_word_start + "-")
+    )
     return parser
 
 
@@ -468,7 +481,7 @@ def search(query: str, *, limit: int | None = None) -> SearchResult:
 
     try:
         results = searcher.search(q, limit=limit, terms=False)
-        hits = [(int(hit["id"]), hit.docnum) for hit in results]
+        hits = _ranked_ids(searcher, results)
         suggestion = _suggest(searcher, text)
     except Exception:  # an unreadable index must not break the pages
         logger.exception("Search failed for %r", text)
@@ -482,6 +495,15 @@ def search(query: str, *, limit: int | None = None) -> SearchResult:
         suggestion=suggestion,
         parsed_ok=parsed_ok,
     )
+
+
+def _ranked_ids(searcher, results) -> list[tuple[int, int]]:
+    """(measure id, docnum) of each hit, best first, read from the id column."""
+    docnums = [docnum for _, docnum in results.top_n]
+    if "pk" not in searcher.schema:  # an index built before the column existed
+        return [(int(searcher.stored_fields(d)["id"]), d) for d in docnums]
+    column = searcher.reader().column_reader("pk")
+    return [(column[docnum], docnum) for docnum in docnums]
 
 
 # ---------------------------------------------------------------------------------------------

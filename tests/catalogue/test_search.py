@@ -187,6 +187,7 @@ def test_or(index):
 
 
 def test_minus_excludes(index):
+    assert ids("-vatten försörjning") == ids("försörjning -vatten")
     assert index["vatten"].pk in ids("försörjning")
     assert index["vatten"].pk not in ids("försörjning -vatten")
     assert index["kompetens"].pk in ids("försörjning -vatten")
@@ -222,6 +223,14 @@ def test_phrase(index):
         "\\",
         "<script>",
         "a" * 300,
+        "-vatten",
+        "(-vatten OR x) y",
+        "e-handel",
+        "+vatten",
+        "NOT vatten",
+        "vatten AND",
+        "OR OR",
+        '""',
     ],
 )
 def test_bad_query_never_errors(index, query):
@@ -415,3 +424,9 @@ def test_rebuild_index_command(index_dir, measures, capsys):
 def test_exactly_one_distribution_provides_whoosh():
     providers = importlib.metadata.packages_distributions().get("whoosh", [])
     assert len(set(providers)) == 1, providers
+
+
+def test_hyphenated_query_word_is_a_phrase(index):
+    measure = index["html"]
+    assert ids("cykel-arbete") == [measure.pk]
+    assert ids("arbete-cykel") == []
