@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from django_tables2.data import TableData
 from .models import Goal, Measure
 
 PAGE_SIZES = (25, 50, 100, 200)
+_PK_MARK = 987654321  # stands for the id in a reversed URL
 DEFAULT_PAGE_SIZE = 25
 
 FRAMEWORK_SHORT = {
@@ -27,8 +29,10 @@ FRAMEWORK_SHORT = {
 }
 
 
-def goals_summary(goals) -> list[str]:
+def goals_summary(goals, labels: dict[str, str] | None = None) -> list[str]:
     """Labels such as "RUS", "Agenda 2030: 8, 9" in framework order (goals prefetched)."""
+    if labels is None:
+        labels = {code: str(label) for code, label in FRAMEWORK_SHORT.items()}
     frameworks: dict[str, set[int]] = {}
     for goal in goals:
         frameworks.setdefault(goal.framework, set())
@@ -37,8 +41,8 @@ def goals_summary(goals) -> list[str]:
     parts = []
     for framework in Goal.Framework.values:
         if framework in frameworks:
-            label = str(FRAMEWORK_SHORT[framework])
             numbers = sorted(frameworks[framework])
+            label = labels[framework]
             parts.append(f"{label}: {', '.join(map(str, numbers))}" if numbers else label)
     return parts
 
@@ -106,9 +110,40 @@ class MeasureTable(tables.Table):
     def __init__(self, *args, highlights: dict[int, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.highlights = highlights or {}
+        # Per page, not per row: translated labels and URL patterns (reverse() costs per call).
+        self._framework_labels = {code: str(label) for code, label in FRAMEWORK_SHORT.items()}
+        self._measure_url = reverse("catalogue:measure-detail", kwargs={"pk": _PK_MARK})
+        self._region_urls: dict[str, str] = {}
+
+    def measure_url(self, record) -> str:
+        return self._measure_url.replace(str(_PK_MARK), str(record.pk))
+
+    def region_url(self, region) -> str:
+        if region.slug not in self._region_urls:
+            self._region_urls[region.slug] = region.get_absolute_url()
+        return self._region_urls[region.slug]
+
+    def page_rows(self) -> list[tuple[str, str, str, str]]:
+        """The shown page's cells, rendered directly.
+
+        django-tables2 dispatches each cell through `call_with_appropriate`, which inspects the
+        render method's signature per cell; for a 25-row page that cost more than the queries.
+        """
+        rows = []
+        for bound_row in self.paginated_rows:
+            record = bound_row.record
+            rows.append(
+                (
+                    self.render_name(record, record.name),
+                    self.render_region(record),
+                    self.render_chapter(record),
+                    self.render_goals(record),
+                )
+            )
+        return rows
 
     def render_name(self, record, value):
-        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        link = format_html('<a href="{}">{}</a>', self.measure_url(record), value)
         excerpt = self.highlights.get(record.pk)
         if excerpt:
             # The search module's excerpts are escaped text with <mark> added (the contract).
@@ -117,7 +152,7 @@ class MeasureTable(tables.Table):
 
     def render_region(self, record):
         return format_html(
-            '<a href="{}">{}</a>', record.region.get_absolute_url(), record.region.name
+            '<a href="{}">{}</a>', self.region_url(record.region), record.region.name
         )
 
     def render_chapter(self, record):
@@ -126,7 +161,7 @@ class MeasureTable(tables.Table):
         )
 
     def render_goals(self, record):
-        parts = goals_summary(record.goals.all())
+        parts = goals_summary(record.goals.all(), self._framework_labels)
         if not parts:
             return "–"
         return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))

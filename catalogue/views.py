@@ -3,14 +3,20 @@ and goals; the list and the region pages also answer as JSON (and the list as CS
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
+from functools import wraps
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -27,6 +33,7 @@ from .models import (
     Project,
     ProjectIndicator,
     Region,
+    Report,
 )
 from .reference import SDGS
 from .tables import DEFAULT_PAGE_SIZE, PAGE_SIZES, MeasureTable, RankedMeasures
@@ -84,6 +91,52 @@ def shade(count: int, highest: int) -> int:
     if count <= 0 or highest <= 0:
         return 0
     return min(4, -(-4 * count // highest))
+
+
+def data_version() -> str:
+    """A marker that changes when the catalogue's data change: an import stamps the report, an
+    admin save stamps the measure (`updated`), new or deleted records change the ids and count.
+    One query of five indexed aggregates."""
+    q = connection.ops.quote_name
+    measure, goal, report = (q(m._meta.db_table) for m in (Measure, Goal, Report))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(updated) FROM {measure}), (SELECT MAX(id) FROM {measure}),"
+            f" (SELECT COUNT(*) FROM {measure}), (SELECT MAX(id) FROM {goal}),"
+            f" (SELECT MAX(imported_at) FROM {report})"
+        )
+        return "|".join(map(str, cursor.fetchone()))
+
+
+def cached_page(view):
+    """Serve a public page from the cache while the data are unchanged.
+
+    On only when settings.PAGE_CACHE_SECONDS > 0. The key is the full path, the active language
+    (LocaleMiddleware has chosen it from the cookie or Accept-Language) and `data_version()`, so
+    an import or an admin save shows at once; edits that change no measure (a chapter 8 answer)
+    show within PAGE_CACHE_SECONDS. Only whole 200 responses are kept (no streamed exports). The
+    pages carry nothing per visitor: the language switch needs no CSRF token.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+        if seconds <= 0 or request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        raw = "\n".join((get_language() or "", request.get_full_path(), data_version()))
+        key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render") and callable(response.render):
+                response.add_post_render_callback(lambda r: cache.set(key, r, seconds))
+            else:
+                cache.set(key, response, seconds)
+        return response
+
+    return wrapper
 
 
 def wants(request, fmt: str) -> bool:
@@ -536,11 +589,11 @@ class RegionDetailView(DetailView):
         return context
 
 
-home = HomeView.as_view()
-measure_list = MeasureListView.as_view()
-measure_detail = MeasureDetailView.as_view()
-region_list = RegionListView.as_view()
-region_detail = RegionDetailView.as_view()
-chapter_detail = ChapterDetailView.as_view()
-goal_list = GoalListView.as_view()
-goal_detail = GoalDetailView.as_view()
+home = cached_page(HomeView.as_view())
+measure_list = cached_page(MeasureListView.as_view())
+measure_detail = cached_page(MeasureDetailView.as_view())
+region_list = cached_page(RegionListView.as_view())
+region_detail = cached_page(RegionDetailView.as_view())
+chapter_detail = cached_page(ChapterDetailView.as_view())
+goal_list = cached_page(GoalListView.as_view())
+goal_detail = cached_page(GoalDetailView.as_view())

@@ -7,6 +7,7 @@ Environment:
     DEBUG             "1"/"true" to enable debug mode (default off).
     ALLOWED_HOSTS     comma-separated (default "127.0.0.1,localhost").
     SEARCH_INDEX_DIR  folder of the Whoosh index (default var/index).
+    PAGE_CACHE_SECONDS  keep whole public pages this long while the data are unchanged (0: off).
     SECURE_SSL        "1" behind HTTPS: secure cookies, HSTS, SSL redirect.
 """
 
@@ -187,6 +188,10 @@ STORAGES = {
 }
 
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "index"))
+
+# Public pages served whole from the cache while the data are unchanged (catalogue.views
+# .cached_page); 0 turns it off. Each gunicorn worker keeps its own local-memory cache.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 
 
 # Security headers; the HTTPS-only ones switch on with SECURE_SSL behind a TLS proxy.

@@ -550,3 +550,59 @@ def test_english_pages_are_translated(client, cat):
     ]:
         html = client.get(url).content.decode()
         assert expected in html, url
+
+
+# --- the optional page cache ------------------------------------------------------------------
+
+
+@pytest.fixture
+def page_cache(settings):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_cached_page_costs_one_query_and_follows_data_changes(
+    client, cat, page_cache, django_assert_num_queries
+):
+    first = client.get("/insatser/", {"region": "skane"}).content.decode()
+    with django_assert_num_queries(1):  # the data version
+        again = client.get("/insatser/", {"region": "skane"}).content.decode()
+    assert again == first
+    measure = cat.measures["innovation"]
+    measure.name = "Innovationsstöd, nytt namn"
+    measure.save()
+    html = client.get("/insatser/", {"region": "skane"}).content.decode()
+    assert "Innovationsstöd, nytt namn" in html
+
+
+def test_cache_keeps_languages_apart(client, cat, page_cache):
+    assert "Sök bland insatserna" in client.get("/").content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Search the measures" in client.get("/").content.decode()
+    del client.cookies["django_language"]
+    assert "Sök bland insatserna" in client.get("/").content.decode()
+
+
+def test_cache_skips_exports_and_errors(client, cat, page_cache, django_assert_max_num_queries):
+    for _ in range(2):
+        response = client.get("/insatser/", {"format": "json"})
+        assert streamed_json(response)["count"] == 7
+    assert client.get("/insatser/", {"region": "atlantis"}).status_code == 400
+    with django_assert_max_num_queries(14) as queries:
+        assert client.get("/insatser/", {"region": "atlantis"}).status_code == 400
+    assert len(queries.captured_queries) > 1  # not served from the cache
+
+
+def test_language_switch_needs_no_csrf_token(cat):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    html = client.get("/").content.decode()
+    assert "csrfmiddlewaretoken" not in html
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert '<html lang="en">' in client.get("/").content.decode()
