@@ -9,6 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_CONCURRENCY ?= 3
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: run setup data index serve test check lint format bench clean
 
@@ -58,9 +59,14 @@ format: $(BIN)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Benchmarks (minutes, not part of the tests): see bench/README.md.
-bench: $(BIN)/.installed-dev
-	$(PY) bench/run.py
+# Benchmarks (about 40 minutes, not part of the tests): see README.md, "Benchmarks".
+# Datasette 0.65 gets a venv of its own; wrk comes from Debian (apt-get install wrk).
+bench/.venv-datasette/bin/datasette:
+	$(PYTHON) -m venv bench/.venv-datasette || python3 -m venv bench/.venv-datasette
+	bench/.venv-datasette/bin/pip install --quiet 'datasette==0.65.*'
+
+bench: $(BIN)/.installed-dev bench/.venv-datasette/bin/datasette
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache
