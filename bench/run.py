@@ -98,7 +98,8 @@ def report_file(size: int) -> Path:
     if size == 1:
         return servers.REPORT
     path = OUT / f"report-{size}x.txt"
-    if not path.exists():
+    sources = (servers.REPORT, Path(synth.__file__))
+    if not path.exists() or path.stat().st_mtime < max(p.stat().st_mtime for p in sources):
         log(f"writing {path.name}")
         synth.main(["--times", str(size), "--out", str(path)])
     return path
