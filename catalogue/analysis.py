@@ -143,7 +143,8 @@ class FoldFilter(Filter):
 NEVER_SPLIT = _words(
     """
     samarbete samarbeten samarbetet samarbeta samarbetar samverkan samverka samhälle samhället
-    samhällen arbetskraft arbetskraften företag företaget företagen företagare företagande
+    samhällen arbetskraft arbetskraften tillväxtverket företag företaget företagen företagare
+    företagande
     förening föreningar föreningen förutsättning förutsättningar förhållande förhållanden
     verksamhet verksamheten verksamheter landskap landskapet kunskap kunskaper kunskapen
     tillväxt tillväxten tillgång tillgången tillgänglighet underlag underlaget
@@ -165,6 +166,8 @@ _BANNED_TAILS |= _words("liga ingar rare")
 
 MIN_COMPOUND = 7  # shortest word worth splitting
 MIN_HEAD = 4  # a part's dictionary form; 3 letters only before a linking s ("läns|styrelsen")
+# Short words that often begin compounds: "små|företag", "el|nät", "tåg|trafik", "bio|gas".
+SHORT_HEADS = _words("el små sol tåg kol bio eko ung mat")
 MIN_TAIL = 4
 
 # Inflectional endings stripped from a compound's final part to find its dictionary form
@@ -239,6 +242,8 @@ def lexicon() -> Lexicon:
 
 def _head_word(head: str, lex: Lexicon) -> str | None:
     """The dictionary word a compound's non-final part stands for, if any."""
+    if head in SHORT_HEADS:
+        return head
     words = lex.words
     if head.endswith("s") and len(head) > 3:
         base = head[:-1]  # linking s: "vindkrafts|etablering", "läns|styrelsen"
@@ -283,10 +288,10 @@ def _split(word: str, lex: Lexicon, depth: int = 0) -> list[str] | None:
     """
     best = None
     best_key = None
-    for i in range(3, len(word) - MIN_TAIL + 1):
+    for i in range(2, len(word) - MIN_TAIL + 1):
         head, tail = word[:i], word[i:]
         head_word = _head_word(head, lex)
-        if head_word is None:
+        if head_word is None or (i == 2 and len(tail) < 5):
             continue
         if _is_tail(tail, lex):
             parts = [head_word, tail]
@@ -327,8 +332,10 @@ def compound_parts(word: str, lex: Lexicon | None = None) -> list[str]:
         # A word of its own in the list ("transport", "kompetens") splits only with a linking s
         # or into two long parts ("tran|sport" and "komp|etens" are accidents of spelling).
         head_surface = word[: len(word) - len(parts[1])]
-        if not (head_surface.endswith("s") and parts[0] != head_surface) and (
-            min(len(head_surface), len(parts[1])) < 5
+        if (
+            parts[0] not in SHORT_HEADS
+            and not (head_surface.endswith("s") and parts[0] != head_surface)
+            and min(len(head_surface), len(parts[1])) < 5
         ):
             return []
     if len(parts) > 2:

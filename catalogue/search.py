@@ -74,11 +74,10 @@ FIELD_BOOSTS = {
     "outputs": 1.0,
     "effects": 1.0,
     "goals_text": 0.6,
-    "exact_name": 1.5,  # exact word forms rank first
     "exact": 0.6,
 }
 # Searched only when the query has no å/ä/ö ("Orebro" finds Örebro, "lån" does not match "län").
-FOLDED_BOOSTS = {"folded_name": 0.9, "folded": 0.4}
+FOLDED_BOOSTS = {"folded": 0.4}
 TEXT_FIELDS = ("name", "description", "outputs", "effects", "goals_text", "region")
 EXCERPT_FIELDS = ("description", "outputs", "effects", "goals_text")
 EXCERPT_CHARS = 240
@@ -101,9 +100,7 @@ SCHEMA = Schema(
     effects=_text(analysis.stemming_analyzer(), stored=True),
     goals_text=_text(analysis.stemming_analyzer(), stored=True),
     region=_text(analysis.stemming_analyzer(), stored=True),
-    exact_name=_text(analysis.exact_analyzer()),
     exact=_text(analysis.exact_analyzer()),
-    folded_name=_text(analysis.folding_analyzer()),
     # Term vectors give more-like-this its key terms without re-analysing the text.
     folded=_text(analysis.folding_analyzer(), vector=True),
 )
@@ -229,9 +226,7 @@ def _document(measure) -> dict[str, str]:
         "effects": measure.effects,
         "goals_text": measure.goals_text,
         "region": region,
-        "exact_name": measure.name,
         "exact": everything,
-        "folded_name": measure.name,
         "folded": everything,
     }
 
