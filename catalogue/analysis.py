@@ -154,6 +154,15 @@ NEVER_SPLIT = _words(
     """
 )
 
+# Place names the word list may lack as proper nouns ("Väster|norrland" must not meet "Västerås").
+NEVER_SPLIT |= _words(
+    """
+    västernorrland västerbotten norrbotten östergötland västmanland gävleborg jämtland härjedalen
+    kronoberg blekinge värmland dalarna sörmland halland gotland skåne uppsala stockholm örebro
+    kalmar jönköping götaland västragötaland västsverige norrland svealand mellansverige
+    """
+)
+
 # Heads that are prefixes or particles far more often than words of their own in a compound
 # ("för|utsättning", "till|växt", "sam|verkan").
 _BANNED_HEADS = _words(
