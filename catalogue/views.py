@@ -42,6 +42,15 @@ logger = logging.getLogger(__name__)
 
 EXPORT_FORMATS = ("json", "csv", "xlsx")
 
+# The list's default order: chapter, then region in county-code order (the order official
+# statistics use), then the report's own order. By the foreign keys, which the (chapter, region)
+# index serves: the ids follow the chapter numbers and county codes as the data migration seeds
+# them, and ordering through the joined names sorted every row (0.2 s at 52,000 measures).
+LIST_ORDER = ("chapter_id", "region_id", "source_line")
+
+# The region page lists at most this many measures per chapter and links to the rest.
+REGION_PAGE_MEASURES = 50
+
 # Tile labels with soft hyphens where long names may break (screen readers ignore them).
 TILE_LABELS = {
     "norrbotten": "Norr\u00adbotten",
@@ -224,13 +233,15 @@ class MeasureListView(SingleTableMixin, FilterView):
 
     def ordered_ranked_ids(self) -> list[int]:
         """The search's ranked ids that pass the other filters, best first."""
-        kept = set(self.object_list.values_list("pk", flat=True))
+        kept = self.filterset.matching_ids()
+        if kept is None:
+            kept = set(self.object_list.values_list("pk", flat=True))
         return [pk for pk in self.filterset.search.ids if pk in kept]
 
     def get_table_data(self):
         if self.relevance_order:
             return RankedMeasures(self.ordered_ranked_ids(), Measure.objects.for_list())
-        return self.object_list.for_list()
+        return self.object_list.for_list().order_by(*LIST_ORDER)
 
     def get_table_kwargs(self):
         search = self.filterset.search
@@ -277,7 +288,7 @@ class MeasureListView(SingleTableMixin, FilterView):
         """Exactly the filtered measures, in the page's order (relevance first with a query)."""
         if self.relevance_order:
             return RankedMeasures(self.ordered_ranked_ids(), Measure.objects.for_list())
-        table = self.get_table_class()(data=self.object_list.for_list())
+        table = self.get_table_class()(data=self.object_list.for_list().order_by(*LIST_ORDER))
         order_by = self.request.GET.getlist("sort")
         if order_by:
             table.order_by = order_by
@@ -359,7 +370,7 @@ class AllocationChapterView(TemplateView):
         answers = defaultdict(dict)
         for answer in AllocationAnswer.objects.all():
             answers[answer.region_id][answer.question] = answer
-        regions = list(Region.objects.annotate(projects_count=Count("projects")))
+        regions = list(Region.objects.annotate(projects_count=Count("projects")).order_by("name"))
         for region in regions:
             region.answers = [answers[region.pk].get(n) for n in AllocationAnswer.QUESTIONS]
         context.update(
@@ -396,10 +407,20 @@ class GoalListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         goals = list(
-            Goal.objects.select_related("region")
-            .annotate(measure_count=Count("measures"))
-            .order_by("framework", "sdg", "region__name", "title")
+            Goal.objects.select_related("region").order_by(
+                "framework", "sdg", "region__name", "title"
+            )
         )
+        # Counted on the link table alone (its goal index): joining the goals in took 0.6 s at
+        # 130,000 links.
+        counts = dict(
+            MeasureGoal.objects.order_by()
+            .values("goal_id")
+            .annotate(n=Count("pk"))
+            .values_list("goal_id", "n")
+        )
+        for goal in goals:
+            goal.measure_count = counts.get(goal.pk, 0)
         by_framework = defaultdict(list)
         for goal in goals:
             by_framework[goal.framework].append(goal)
@@ -474,7 +495,7 @@ class RegionListView(ListView):
     context_object_name = "regions"
 
     def get_queryset(self):
-        return Region.objects.annotate(measure_count=Count("measure"))
+        return Region.objects.annotate(measure_count=Count("measure")).order_by("name")
 
     def get(self, request, *args, **kwargs):
         if wants(request, "json"):
@@ -554,25 +575,32 @@ class RegionDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         region = self.object
         chapters = list(Chapter.objects.exclude(number=Chapter.ALLOCATION))
-        measures = list(
-            Measure.objects.filter(region=region)
-            .select_related("chapter")
-            .only("pk", "name", "chapter__number", "chapter__title", "source_line")
-        )
         by_chapter = defaultdict(list)
-        for measure in measures:
-            by_chapter[measure.chapter.number].append(measure)
+        counts: dict[int, int] = defaultdict(int)
+        url = reverse("catalogue:measure-detail", kwargs={"pk": 987654321})
+        for pk, name, chapter_id in (
+            Measure.objects.filter(region=region)
+            .order_by("chapter_id", "source_line")
+            .values_list("pk", "name", "chapter_id")
+        ):
+            counts[chapter_id] += 1
+            if counts[chapter_id] <= REGION_PAGE_MEASURES:
+                by_chapter[chapter_id].append(
+                    {"name": name, "url": url.replace("987654321", str(pk))}
+                )
         no_measures = {
             n.chapter.number: n
             for n in NoMeasures.objects.filter(region=region).select_related("chapter")
         }
         answers = {a.question: a for a in AllocationAnswer.objects.filter(region=region)}
         context.update(
-            measure_count=len(measures),
+            measure_count=sum(counts.values()),
             chapters=[
                 {
                     "chapter": chapter,
-                    "measures": by_chapter.get(chapter.number, []),
+                    "measures": by_chapter.get(chapter.pk, []),
+                    "count": counts.get(chapter.pk, 0),
+                    "more": counts.get(chapter.pk, 0) > REGION_PAGE_MEASURES,
                     "no_measures": no_measures.get(chapter.number),
                 }
                 for chapter in chapters

@@ -384,6 +384,8 @@ def test_region_list(client, cat, django_assert_max_num_queries):
     assert response.status_code == 200
     assert html.count('<th scope="row"><a href="/regioner/') == 21
     assert "Västra Götalandsregionen" in html
+    names = re.findall(r'<th scope="row"><a href="/regioner/[^"]+/">([^<]+)</a>', html)
+    assert names[:3] == ["Blekinge", "Dalarna", "Gotland"]  # by name, not county code
 
 
 def test_region_list_json(client, cat):
@@ -415,6 +417,28 @@ def test_region_page(client, cat, django_assert_max_num_queries):
     assert "1\xa0500\xa0000 kr" in html or "1 500 000 kr" in html
     assert "50 %" in html  # paid of granted
     assert '<th scope="row">Nya företag</th><td>10</td><td>7</td>' in html
+
+
+def test_region_page_lists_at_most_fifty_measures_per_chapter(client, cat):
+    landsbygd = cat.measures["landsbygd"]
+    Measure.objects.bulk_create(
+        Measure(
+            report=cat.report,
+            region=landsbygd.region,
+            chapter=landsbygd.chapter,
+            name=f"Gotlandsinsats {n:02d}",
+            source_key=f"gotland-{n}",
+            source_line=5000 + n,
+        )
+        for n in range(54)
+    )
+    html = client.get("/regioner/gotland/").content.decode()
+    assert "56 insatser redovisade för 2023." in html
+    chapter_1 = html.split('id="h-ch-1"', 1)[1].split("</section>", 1)[0]
+    assert chapter_1.count("<li>") == 50
+    assert "Service på landsbygden" in chapter_1  # the report's order: line 60 first
+    assert 'href="/insatser/?region=gotland&amp;chapter=1">Visa alla 55 insatser i kapitlet' in chapter_1
+    assert '<td class="num">55</td>' in html
 
 
 def test_region_page_json(client, cat):
@@ -606,3 +630,35 @@ def test_language_switch_needs_no_csrf_token(cat):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert '<html lang="en">' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"region": ["skane", "gotland"]},
+        {"chapter": ["7"], "sdg": "13"},
+        {"framework": "rus", "year": "2023"},
+        {"curated": "on"},
+        {"region": ["orebro"], "framework": "agenda2030", "chapter": ["2", "7"]},
+    ],
+)
+def test_facets_of_a_search_match_the_sql_counts(cat, params):
+    """With a query the facets are counted in memory; here the query hits every measure, so the
+    counts must equal the SQL counts without a query."""
+    from django.http import QueryDict
+
+    from catalogue.filters import MeasureFilter
+
+    def facets(data):
+        query = QueryDict(mutable=True)
+        for key, value in data.items():
+            query.setlist(key, value if isinstance(value, list) else [value])
+        filterset = MeasureFilter(data=query, queryset=Measure.objects.all())
+        facets = {f.name: [(o.value, o.count) for o in f.options] for f in filterset.facets()}
+        assert (filterset.hit_rows() is not None) == ("q" in data)  # which way was counted
+        return facets, filterset.curated_count(), set(filterset.qs.values_list("pk", flat=True))
+
+    in_memory = facets({**params, "q": "beskrivning"})  # every description has the word
+    in_sql = facets(params)
+    assert in_memory == in_sql
