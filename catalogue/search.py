@@ -239,7 +239,10 @@ def _measures():
 
 def rebuild() -> int:
     """Build a new index generation from the database, switch to it, return its document count."""
+    from django.utils import timezone
+
     with _write_lock():
+        started = timezone.now()
         root = _root()
         stamp = time.strftime("%Y%m%dT%H%M%S")
         generation = root / f"{GENERATION_PREFIX}{stamp}-{uuid.uuid4().hex[:8]}"
@@ -262,6 +265,11 @@ def rebuild() -> int:
             raise
         _point_to(generation)
         _remove_old_generations(keep=generation)
+        # Measures saved while the new generation was being built (an admin whose update gave up
+        # waiting for this lock) are written into it now.
+        changed = list(_measures().filter(updated__gte=started).values_list("pk", flat=True))
+        if changed:
+            _update(changed)
     return count
 
 
@@ -281,25 +289,30 @@ def update_measures(ids: Iterable[int]) -> int:
     if not wanted:
         return 0
     with _write_lock():
-        ix = _open_for_writing()
-        if ix is None:
-            logger.warning("No search index to update; run `manage.py rebuild_index`.")
-            return 0
-        writer = ix.writer(timeout=WRITE_TIMEOUT)
-        written = 0
-        try:
-            found = set()
-            for measure in _measures().filter(pk__in=wanted):
-                writer.update_document(**_document(measure))  # one per id: no duplicates
-                found.add(measure.pk)
-                written += 1
-            for missing in set(wanted) - found:
-                writer.delete_by_term("id", str(missing))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        ix.close()
+        return _update(wanted)
+
+
+def _update(wanted: list[int]) -> int:
+    """Re-index these measures; the caller holds the write lock."""
+    ix = _open_for_writing()
+    if ix is None:
+        logger.warning("No search index to update; run `manage.py rebuild_index`.")
+        return 0
+    writer = ix.writer(timeout=WRITE_TIMEOUT)
+    written = 0
+    try:
+        found = set()
+        for measure in _measures().filter(pk__in=wanted):
+            writer.update_document(**_document(measure))  # one per id: no duplicates
+            found.add(measure.pk)
+            written += 1
+        for missing in set(wanted) - found:
+            writer.delete_by_term("id", str(missing))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    ix.close()
     return written
 
 

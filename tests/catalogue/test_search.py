@@ -379,6 +379,20 @@ def test_rebuild_swaps_generations(index, index_dir):
     assert len(generations) == 2 and first not in generations
 
 
+def test_rebuild_catches_up_with_saves_made_while_building(index, monkeypatch):
+    measure = index["vind"]
+    point_to = search._point_to
+
+    def save_then_point_to(generation):  # an admin saves after the build read the database
+        measure.name = "Solparker i Norrbotten"
+        measure.save()
+        point_to(generation)
+
+    monkeypatch.setattr(search, "_point_to", save_then_point_to)
+    search.rebuild()
+    assert ids("solparker") == [measure.pk]
+
+
 def test_missing_index_is_unavailable(index_dir, measures):
     assert not search.index_exists()
     result = search.search("vindkraft")
