@@ -484,10 +484,9 @@ def search(query: str, *, limit: int | None = None) -> SearchResult:
         parsed_ok = False
         text = _plain_words(text)
         q = _parse(text)
-    if q is wq.NullQuery:
-        return SearchResult(parsed_ok=parsed_ok, suggestion=_suggest(searcher, text))
-
     try:
+        if q is wq.NullQuery:  # nothing but stop words
+            return SearchResult(parsed_ok=parsed_ok, suggestion=_suggest(searcher, text))
         results = searcher.search(q, limit=limit, terms=False)
         hits = _ranked_ids(searcher, results)
         suggestion = _suggest(searcher, text)
