@@ -94,7 +94,7 @@ class MeasureTable(tables.Table):
     name = tables.Column(verbose_name=_("Insats"), linkify=False, order_by=("name",))
     region = tables.Column(verbose_name=_("Region"), order_by=("region__name", "name"))
     chapter = tables.Column(
-        verbose_name=_("Kapitel"), order_by=("chapter__number", "region__name", "source_line")
+        verbose_name=_("Kapitel"), order_by=("chapter_id", "region_id", "source_line")
     )
     goals = tables.Column(verbose_name=_("Mål"), orderable=False, empty_values=())
 

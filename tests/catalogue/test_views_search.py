@@ -32,14 +32,14 @@ def cat(index_dir):
 
 
 def names_in_table(html: str) -> list[str]:
-    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    body = html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
     return re.findall(r'<th scope="row"[^>]*>\s*<a href="/insatser/\d+/">([^<]+)</a>', body)
 
 
 def test_search_finds_inflected_forms_and_highlights(client, cat):
     html = client.get("/insatser/", {"q": "landsbygd"}).content.decode()
     assert names_in_table(html) == ["Service på landsbygden"]
-    assert "<mark>" in html.split("<tbody>", 1)[1]
+    assert "<mark>" in html.split("<tbody", 1)[1]
     assert "1 insats" in html
 
 
