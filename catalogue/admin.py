@@ -107,10 +107,8 @@ class SanitizedHtmlForm(forms.ModelForm):
 
 
 def _search_module():
-    try:
-        from catalogue import search
-    except ImportError:
-        return None
+    from catalogue import search  # the one module that talks to the index
+
     return search
 
 
@@ -123,16 +121,10 @@ def schedule_index(request, *, update: Iterable[int] = (), remove: Iterable[int]
     def run():
         search = _search_module()
         try:
-            update_measures = search.update_measures
-            remove_measures = search.remove_measures
-        except AttributeError:
-            logger.warning("catalogue.search is not available: index not updated")
-            return
-        try:
             if remove:
-                remove_measures(remove)
+                search.remove_measures(remove)
             if update:
-                update_measures(update)
+                search.update_measures(update)
         except Exception:
             logger.exception("Updating the search index failed for %s / %s", update, remove)
             if request is not None:
