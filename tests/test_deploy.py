@@ -247,3 +247,21 @@ def test_static_root_of_the_image_is_separate_from_the_source():
     environment = " ".join(instruction_values("ENV"))
     static_root = re.search(r"STATIC_ROOT=(\S+)", environment).group(1)
     assert Path(static_root) != Path("/app/static")
+
+
+def test_make_run_migrates_imports_collects_and_serves():
+    """The README's first command does every step, in order, through the shared entry point."""
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=BASE_DIR, capture_output=True, text=True, check=True
+    )
+    steps = [
+        "manage.py migrate",
+        "manage.py collectstatic",
+        "manage.py import_report fixtures/tabellbilaga-regionalt-utvecklingsarbete-2023.txt "
+        "--if-changed",
+        "BIND=127.0.0.1:8123",
+        "docker/entrypoint.sh web",
+    ]
+    positions = [result.stdout.find(step) for step in steps]
+    assert -1 not in positions, result.stdout
+    assert positions == sorted(positions), result.stdout
