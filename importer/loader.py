@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Max
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from catalogue.models import (
@@ -278,6 +279,8 @@ class _Loader:
                 ],
                 batch_size=BATCH,
             )
+        if goal_updates:
+            self.record_goal_history(list(goal_updates))
         # Measures no longer in the source: gone, unless an admin curated them.
         for measure in existing.values():
             if measure.curated:
@@ -287,6 +290,36 @@ class _Loader:
         if self.result.deleted_measure_ids:
             Measure.objects.filter(pk__in=self.result.deleted_measure_ids).delete()
             tally.deleted = len(self.result.deleted_measure_ids)
+
+    @staticmethod
+    def record_goal_history(measure_ids: list[int]) -> None:
+        """Give each measure's newest history record the goal links just written.
+
+        The bulk writes above bypass simple-history's m2m signals; without this, reverting an
+        imported measure to its first version would clear its goals.
+        """
+        history = Measure.history.model
+        goal_history = history._meta.get_field("historicalmeasure_goals").related_model
+        newest = dict(
+            history.objects.filter(id__in=measure_ids)
+            .values("id")
+            .annotate(newest=Max("history_id"))
+            .values_list("id", "newest")
+        )
+        links = Measure.goals.through.objects.filter(measure_id__in=measure_ids)
+        goal_history.objects.bulk_create(
+            [
+                goal_history(
+                    history_id=newest[measure_id],
+                    id=link_id,
+                    measure_id=measure_id,
+                    goal_id=goal_id,
+                )
+                for link_id, measure_id, goal_id in links.values_list("id", "measure_id", "goal_id")
+                if measure_id in newest
+            ],
+            batch_size=BATCH,
+        )
 
     # "No measures" records.
     def load_no_measures(self) -> None:

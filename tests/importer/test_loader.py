@@ -253,3 +253,20 @@ def test_if_changed_skips_a_file_already_imported(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="ingen sådan fil"):
         run(tmp_path / "finns-inte.txt")
+
+
+def test_imported_goal_links_are_recorded_in_the_history():
+    load()
+    measure = Measure.objects.get(region__name="Skåne")
+    first = measure.history.earliest()
+    assert sorted(g.goal_id for g in first.goals.all()) == sorted(
+        measure.goals.values_list("id", flat=True)
+    )
+    load(
+        SMALL.replace(
+            "Mål i RUS: Skåne ska vara en stark hållbar tillväxtmotor", "Mål i RUS: Ny formulering"
+        )
+    )
+    newest = measure.history.latest()
+    assert newest.history_id != first.history_id
+    assert {g.goal.title for g in newest.goals.all()} >= {"Ny formulering"}
