@@ -39,7 +39,7 @@ def ids_subquery(ids: list[int]) -> RawSQL | list[int]:
     return list(ids)
 
 
-def _search_module():
+def search_module():
     """The search module, imported lazily (tests replace its functions with monkeypatch)."""
     from catalogue import search
 
@@ -65,7 +65,7 @@ class SearchOutcome:
 def run_search(query: str) -> SearchOutcome:
     """Ask the search module; a missing module or index means "search is being rebuilt"."""
     try:
-        result = _search_module().search(query)
+        result = search_module().search(query)
     except ImportError:
         return SearchOutcome(query=query, available=False)
     return SearchOutcome(

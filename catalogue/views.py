@@ -23,7 +23,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from . import exports
-from .filters import MeasureFilter, MeasureGoal, _search_module
+from .filters import MeasureFilter, MeasureGoal, search_module
 from .models import (
     AllocationAnswer,
     Chapter,
@@ -105,7 +105,7 @@ def shade(count: int, highest: int) -> int:
 def data_version() -> str:
     """A marker that changes when the catalogue's data change: an import stamps the report, an
     admin save stamps the measure (`updated`), new or deleted records change the ids and count.
-    One query of five indexed aggregates."""
+    One query of five aggregates."""
     q = connection.ops.quote_name
     measure, goal, report = (q(m._meta.db_table) for m in (Measure, Goal, Report))
     with connection.cursor() as cursor:
@@ -120,7 +120,7 @@ def data_version() -> str:
 def cached_page(view):
     """Serve a public page from the cache while the data are unchanged.
 
-    On only when settings.PAGE_CACHE_SECONDS > 0. The key is the full path, the active language
+    On only when settings.PAGE_CACHE_SECONDS > 0. The key is the absolute URL, the active language
     (LocaleMiddleware has chosen it from the cookie or Accept-Language) and `data_version()`, so
     an import or an admin save shows at once; edits that change no measure (a chapter 8 answer)
     show within PAGE_CACHE_SECONDS. Only whole 200 responses are kept (no streamed exports). The
@@ -132,7 +132,8 @@ def cached_page(view):
         seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
         if seconds <= 0 or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        raw = "\n".join((get_language() or "", request.get_full_path(), data_version()))
+        # The absolute URL: the measure page's citation names the host it was asked for.
+        raw = "\n".join((get_language() or "", request.build_absolute_uri(), data_version()))
         key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
         response = cache.get(key)
         if response is not None:
@@ -150,10 +151,6 @@ def cached_page(view):
 
 def wants(request, fmt: str) -> bool:
     return request.GET.get("format") == fmt
-
-
-def absolute_url_builder(request):
-    return request.build_absolute_uri
 
 
 class HomeView(TemplateView):
@@ -295,8 +292,8 @@ class MeasureListView(SingleTableMixin, FilterView):
         return table.data.data.iterator(chunk_size=1000)
 
     def export(self, fmt: str):
-        build = absolute_url_builder(self.request)
         measures = self.export_measures()
+        build = self.request.build_absolute_uri
         records = (exports.measure_record(m, build) for m in measures)
         filename = "insatser"
         if fmt == "json":
@@ -459,7 +456,7 @@ class MeasureDetailView(DetailView):
     def similar_measures(self, measure, *, limit: int = 5) -> list[Measure]:
         """Similar measures in other regions, by the search index's similarity."""
         try:
-            search = _search_module()
+            search = search_module()
         except ImportError:
             return []
         if not search.index_exists():
