@@ -673,3 +673,11 @@ def test_conditional_get_answers_304_for_an_unchanged_page(client, cat):
     assert etag
     again = client.get("/regioner/gotland/", headers={"if-none-match": etag})
     assert again.status_code == 304
+
+
+def test_cache_keeps_hosts_apart(client, cat, page_cache, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "katalog.example"]
+    url = cat.measures["kompetens"].get_absolute_url()
+    assert f"http://testserver{url}" in client.get(url).content.decode()
+    html = client.get(url, headers={"host": "katalog.example"}).content.decode()
+    assert f"http://katalog.example{url}" in html
