@@ -93,3 +93,10 @@ def test_pages_have_no_axe_violations(site, page, path, language):
     assert page.locator("html").get_attribute("lang") == language
     violations = axe_violations(page)
     assert violations == [], violations
+
+
+@pytest.mark.parametrize("path", ["/", "/insatser/?q=kompetens"])
+def test_phone_sized_pages_have_no_axe_violations(site, phone_page, path):
+    phone_page.goto(site.url + path)
+    violations = axe_violations(phone_page)
+    assert violations == [], violations
