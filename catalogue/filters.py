@@ -79,8 +79,17 @@ def run_search(query: str) -> SearchOutcome:
     )
 
 
+_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "ö": "}", "Å": "{", "Ä": "|", "Ö": "}"})
+
+
+def swedish_key(text: str) -> str:
+    """Sort key for Swedish alphabetical order (å, ä, ö after z), whatever the database's
+    collation: PostgreSQL under an English locale would put Örebro beside Norrbotten."""
+    return text.casefold().translate(_SWEDISH_LAST)
+
+
 def _region_choices():
-    return list(Region.objects.values_list("slug", "name"))
+    return sorted(Region.objects.values_list("slug", "name"), key=lambda c: swedish_key(c[1]))
 
 
 def _chapter_choices():

@@ -23,7 +23,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from . import exports
-from .filters import MeasureFilter, MeasureGoal, search_module
+from .filters import MeasureFilter, MeasureGoal, search_module, swedish_key
 from .models import (
     AllocationAnswer,
     Chapter,
@@ -158,7 +158,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        regions = list(Region.objects.all())
+        regions = sorted(Region.objects.all(), key=lambda r: swedish_key(r.name))
         chapters = list(Chapter.objects.exclude(number=Chapter.ALLOCATION))
         matrix: dict[tuple[int, int], int] = {
             (row["region_id"], row["chapter_id"]): row["n"]
@@ -367,7 +367,10 @@ class AllocationChapterView(TemplateView):
         answers = defaultdict(dict)
         for answer in AllocationAnswer.objects.all():
             answers[answer.region_id][answer.question] = answer
-        regions = list(Region.objects.annotate(projects_count=Count("projects")).order_by("name"))
+        regions = sorted(
+            Region.objects.annotate(projects_count=Count("projects")),
+            key=lambda r: swedish_key(r.name),
+        )
         for region in regions:
             region.answers = [answers[region.pk].get(n) for n in AllocationAnswer.QUESTIONS]
         context.update(
@@ -492,7 +495,10 @@ class RegionListView(ListView):
     context_object_name = "regions"
 
     def get_queryset(self):
-        return Region.objects.annotate(measure_count=Count("measure")).order_by("name")
+        return sorted(
+            Region.objects.annotate(measure_count=Count("measure")),
+            key=lambda r: swedish_key(r.name),
+        )
 
     def get(self, request, *args, **kwargs):
         if wants(request, "json"):
@@ -504,7 +510,7 @@ class RegionListView(ListView):
                         "official_name": r.official_name,
                         "code": r.code,
                     }
-                    for r in Region.objects.all()
+                    for r in sorted(Region.objects.all(), key=lambda r: swedish_key(r.name))
                 ],
                 safe=False,
                 json_dumps_params={"ensure_ascii": False},

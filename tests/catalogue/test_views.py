@@ -681,3 +681,18 @@ def test_cache_keeps_hosts_apart(client, cat, page_cache, settings):
     assert f"http://testserver{url}" in client.get(url).content.decode()
     html = client.get(url, headers={"host": "katalog.example"}).content.decode()
     assert f"http://katalog.example{url}" in html
+
+
+def test_swedish_alphabetical_order():
+    from catalogue.filters import swedish_key
+
+    names = ["Örebro", "Östergötland", "Norrbotten", "Västra Götaland", "Ängelholm", "Åre", "Ale"]
+    assert sorted(names, key=swedish_key) == [
+        "Ale",
+        "Norrbotten",
+        "Västra Götaland",
+        "Åre",
+        "Ängelholm",
+        "Örebro",
+        "Östergötland",
+    ]
