@@ -80,3 +80,11 @@ def test_missing_index_says_search_is_being_rebuilt(client, index_dir):
     measure_page = client.get(catalogue.measures["kompetens"].get_absolute_url())
     assert measure_page.status_code == 200
     assert 'class="similar"' not in measure_page.content.decode()
+
+
+def test_misspelling_offers_did_you_mean(client, cat):
+    html = client.get("/insatser/", {"q": "landsbgyden"}).content.decode()
+    assert "0 insatser" in html
+    assert 'Menade du <a href="?q=landsbygden">landsbygden</a>?' in html
+    html = client.get("/insatser/", {"q": "landsbygden"}).content.decode()
+    assert names_in_table(html) == ["Service på landsbygden"]
