@@ -293,9 +293,11 @@ class MeasureFilter(django_filters.FilterSet):
     def _counts(self, name: str, queryset: QuerySet) -> dict[str, int]:
         if name in ("framework", "sdg"):
             column = "goal__framework" if name == "framework" else "goal__sdg"
+            links = MeasureGoal.objects.all()
+            if queryset.query.where:  # unfiltered: every link counts, no need to ask which
+                links = links.filter(measure__in=queryset.order_by().values("pk"))
             rows = (
-                MeasureGoal.objects.filter(measure__in=queryset.order_by().values("pk"))
-                .exclude(**{f"{column}__isnull": True})
+                links.exclude(**{f"{column}__isnull": True})
                 .values(column)
                 .annotate(n=Count("measure", distinct=True))
                 .values_list(column, "n")
