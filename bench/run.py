@@ -13,7 +13,8 @@ For each report size (1 = the bundled report; N = bench/synth.py's N-times file)
     and a soak: all pages mixed at the highest client count for --soak seconds;
   - Datasette 0.65 (bench/.venv-datasette) on the same measures, SQLite with FTS5, the same
     search with `_facet=region&_facet=chapter`, at the same client counts.
-Results: bench/out/results.json and a Markdown summary on stdout (and bench/out/results.md).
+Results: bench/out/results.json and a Markdown summary on stdout (and bench/out/results.md);
+--name changes the file names.
 Load goes to 127.0.0.1 only; every run is bounded by --duration.
 """
 
@@ -70,6 +71,9 @@ def machine() -> dict:
         "memory_gib": round(memory_kb / 1024**2, 1),
         "cpu": cpu,
         "python": platform.python_version(),
+        "commit": subprocess.run(
+            ["git", "describe", "--always", "--dirty"], cwd=BASE_DIR, capture_output=True, text=True
+        ).stdout.strip(),
         "wrk": bool(shutil.which("wrk")),
     }
 
@@ -274,7 +278,7 @@ def bench_size(size: int, kind: str, args: argparse.Namespace, results: dict) ->
                         log(f"  datasette search+facets ×{clients}: {figures}")
                         entry["datasette"].append(figures)
         results["runs"].append(entry)
-        (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+        (OUT / f"{args.name}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
 
 def markdown(results: dict) -> str:
@@ -288,7 +292,7 @@ def markdown(results: dict) -> str:
     ]
     lines = [
         f"Measured {m['date']} on {m['cores']} cores, {m['memory_gib']} GiB ({m['cpu']}), "
-        f"Python {m['python']}, gunicorn with {results['workers']} workers, "
+        f"Python {m['python']}, commit {m['commit']}, gunicorn with {results['workers']} workers, "
         f"{results['duration']} s per run, {'wrk' if m['wrk'] else 'bench/loadgen.py'}; "
         f"1-minute load average before the runs {min(loads, default=0)}–{max(loads, default=0)} "
         "(other work on the machine shows there).",
@@ -333,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--soak", type=float, default=60, help="seconds of mixed load (0: none)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--no-datasette", dest="datasette", action="store_false")
+    parser.add_argument("--name", default="results", help="bench/out/NAME.json and NAME.md")
     args = parser.parse_args(argv)
     if args.duration > 120 or args.soak > 600:
         parser.error("runs are bounded: --duration ≤ 120, --soak ≤ 600")
@@ -348,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         for kind in args.databases.split(","):
             bench_size(size, kind, args, results)
     summary = markdown(results)
-    (OUT / "results.md").write_text(summary)
+    (OUT / f"{args.name}.md").write_text(summary)
     print(summary)
     return 0
 
