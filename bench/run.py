@@ -30,7 +30,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -222,7 +222,8 @@ def datasette(db_path: Path):
                 time.sleep(0.2)
         yield base_url
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
         log_file.close()
 
@@ -339,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-datasette", dest="datasette", action="store_false")
     parser.add_argument("--name", default="results", help="bench/out/NAME.json and NAME.md")
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM, still stop the servers and drop the benchmark databases.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.duration > 120 or args.soak > 600:
         parser.error("runs are bounded: --duration ≤ 120, --soak ≤ 600")
     OUT.mkdir(parents=True, exist_ok=True)
