@@ -95,11 +95,31 @@ TILE_POSITIONS = {
 }
 
 
-def shade(count: int, highest: int) -> int:
-    """Shade 0–4 of a tile: 0 for none, else the quarter of the highest count it reaches."""
-    if count <= 0 or highest <= 0:
-        return 0
-    return min(4, -(-4 * count // highest))
+def shade_bins(counts: list[int]) -> list[tuple[int, int, int]]:
+    """Four equal steps between the lowest and the highest non-zero count, as (shade, from, to);
+    the map's legend. Regions without measures get shade 0."""
+    present = [c for c in counts if c > 0]
+    if not present:
+        return []
+    low, high = min(present), max(present)
+    width = max(1, -(-(high - low + 1) // 4))
+    ranges = []
+    for step in range(4):
+        start = low + step * width
+        if start > high:
+            break
+        ranges.append((start, min(high, start + width - 1)))
+    # Fewer than four steps (few distinct counts): the highest is still the darkest.
+    first = 4 - len(ranges) + 1
+    return [(first + i, start, end) for i, (start, end) in enumerate(ranges)]
+
+
+def shade(count: int, bins: list[tuple[int, int, int]]) -> int:
+    """The tile's shade 0–4 for its count."""
+    for number, start, end in bins:
+        if start <= count <= end:
+            return number
+    return 0
 
 
 def data_version() -> str:
@@ -171,7 +191,7 @@ class HomeView(TemplateView):
             region.cells = [(c, matrix.get((region.pk, c.pk), 0)) for c in chapters]
         for chapter in chapters:
             chapter.count = sum(matrix.get((r.pk, chapter.pk), 0) for r in regions)
-        highest = max((r.count for r in regions), default=0)
+        bins = shade_bins([r.count for r in regions])
         tiles = []
         for region in regions:
             row, column = TILE_POSITIONS.get(region.slug, (9, 1))
@@ -181,7 +201,7 @@ class HomeView(TemplateView):
                     "label": TILE_LABELS.get(region.slug, region.name),
                     "row": row,
                     "column": column,
-                    "shade": shade(region.count, highest),
+                    "shade": shade(region.count, bins),
                 }
             )
         tiles.sort(key=lambda tile: (tile["row"], tile["column"]))
@@ -190,7 +210,7 @@ class HomeView(TemplateView):
             chapters=chapters,
             tiles=tiles,
             total=sum(r.count for r in regions),
-            highest=highest,
+            shade_bins=bins,
         )
         return context
 

@@ -696,3 +696,23 @@ def test_swedish_alphabetical_order():
         "Örebro",
         "Östergötland",
     ]
+
+
+@pytest.mark.parametrize(
+    ("counts", "bins"),
+    [
+        ([0, 14, 20, 33, 25], [(1, 14, 18), (2, 19, 23), (3, 24, 28), (4, 29, 33)]),
+        ([0, 3, 1, 2], [(2, 1, 1), (3, 2, 2), (4, 3, 3)]),
+        ([5, 5], [(4, 5, 5)]),
+        ([0, 0], []),
+    ],
+)
+def test_tile_shades_spread_between_lowest_and_highest(counts, bins):
+    from catalogue.views import shade, shade_bins
+
+    assert shade_bins(counts) == bins
+    assert shade(0, bins) == 0
+    if bins:
+        assert shade(max(counts), bins) == bins[-1][0]
+        assert shade(max(counts), bins) == 4
+        assert shade(min(c for c in counts if c), bins) == bins[0][0]
