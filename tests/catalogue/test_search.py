@@ -334,6 +334,12 @@ def test_similar_in_other_regions(index):
     assert index["orebro"].pk in search.similar(index["landsbygd"].pk, limit=20)
 
 
+def test_similar_follows_index_changes(index):
+    assert index["service"].pk in search.similar(index["landsbygd"].pk, limit=3)
+    search.remove_measures([index["service"].pk])
+    assert index["service"].pk not in search.similar(index["landsbygd"].pk, limit=3)
+
+
 def test_similar_unknown_measure(index):
     assert search.similar(999_999) == []
 
