@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Chapter, Goal, Measure, Region, Report
@@ -105,7 +106,29 @@ def _year_choices():
     return [(str(year), str(year)) for year in Report.objects.values_list("year", flat=True)]
 
 
-SDG_CHOICES = [(str(number), f"{number} {title}") for number, title in SDGS.items()]
+# The 17 global goals by their Swedish names (as in catalogue.reference), written out so that
+# makemessages finds them: English pages show the UN's English names.
+SDG_NAMES = {
+    1: _("Ingen fattigdom"),
+    2: _("Ingen hunger"),
+    3: _("God hälsa och välbefinnande"),
+    4: _("God utbildning för alla"),
+    5: _("Jämställdhet"),
+    6: _("Rent vatten och sanitet för alla"),
+    7: _("Hållbar energi för alla"),
+    8: _("Anständiga arbetsvillkor och ekonomisk tillväxt"),
+    9: _("Hållbar industri, innovationer och infrastruktur"),
+    10: _("Minskad ojämlikhet"),
+    11: _("Hållbara städer och samhällen"),
+    12: _("Hållbar konsumtion och produktion"),
+    13: _("Bekämpa klimatförändringarna"),
+    14: _("Hav och marina resurser"),
+    15: _("Ekosystem och biologisk mångfald"),
+    16: _("Fredliga och inkluderande samhällen"),
+    17: _("Genomförande och globalt partnerskap"),
+}
+
+SDG_CHOICES = [(str(number), format_lazy("{} {}", number, SDG_NAMES[number])) for number in SDGS]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,10 @@ import nh3
 from django import template
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from catalogue.filters import SDG_NAMES
+from catalogue.reference import SDGS
 
 register = template.Library()
 
@@ -53,3 +57,20 @@ def get_field(form, name):
         return form[name]
     except KeyError:
         return None
+
+
+def _is_seeded_sdg(goal) -> bool:
+    """An Agenda 2030 goal still named as seeded (so its name has a translation)."""
+    return bool(goal.sdg) and goal.title == SDGS.get(goal.sdg)
+
+
+@register.filter
+def goal_title(goal) -> str:
+    """A goal's title in the page's language where it has one (the 17 global goals)."""
+    return str(SDG_NAMES[goal.sdg]) if _is_seeded_sdg(goal) else goal.title
+
+
+@register.filter
+def goal_lang(goal) -> str:
+    """The language of goal_title: the page's for the global goals, else Swedish (the data)."""
+    return (get_language() or "sv") if _is_seeded_sdg(goal) else "sv"

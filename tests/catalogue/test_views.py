@@ -716,3 +716,16 @@ def test_tile_shades_spread_between_lowest_and_highest(counts, bins):
         assert shade(max(counts), bins) == bins[-1][0]
         assert shade(max(counts), bins) == 4
         assert shade(min(c for c in counts if c), bins) == bins[0][0]
+
+
+def test_global_goals_have_english_names_on_english_pages(client, cat):
+    client.cookies["django_language"] = "en"
+    html = client.get("/mal/").content.decode()
+    assert '<span class="sdg-title" lang="en">Decent work and economic growth</span>' in html
+    html = client.get("/insatser/").content.decode()
+    assert re.search(r'name="sdg" value="13"[^>]*>\s*13 Climate action <span class="count">', html)
+    html = client.get(cat.goals["sdg8"].get_absolute_url()).content.decode()
+    assert '<h1>Goal 8: <span lang="en">Decent work and economic growth</span></h1>' in html
+    html = client.get(cat.measures["vindkraft"].get_absolute_url()).content.decode()
+    assert '<span lang="en">Climate action</span>' in html
+    assert '<span lang="sv">Ett hållbart Skåne</span>' in html  # region goals stay as written
