@@ -20,7 +20,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import Chapter, Goal, Measure, Region, Report
-from .reference import SDGS
+from .reference import CHAPTERS, SDGS
 
 MeasureGoal = Measure.goals.through
 
@@ -93,9 +93,28 @@ def _region_choices():
     return sorted(Region.objects.values_list("slug", "name"), key=lambda c: swedish_key(c[1]))
 
 
+# The chapters' titles as the report prints them (catalogue.reference), written out for
+# makemessages: English pages show them in English.
+CHAPTER_NAMES = {
+    1: _("Likvärdiga möjligheter till boende, arbete och välfärd i hela landet"),
+    2: _("Kompetensförsörjning och kompetensutveckling i hela landet"),
+    3: _("Innovation och förnyelse samt entreprenörskap och företagande i hela landet"),
+    4: _("Tillgänglighet i hela landet genom digital kommunikation och transportsystemet"),
+    5: _("Jämställdhet"),
+    6: _("Integration"),
+    7: _("Miljö och klimat"),
+    8: _("Fördelning av anslag 1:1 Regionala utvecklingsåtgärder"),
+}
+
+
+def chapter_name(number: int, title: str):
+    """A chapter's title in the page's language, when it is the printed one."""
+    return CHAPTER_NAMES[number] if CHAPTERS.get(number) == title else title
+
+
 def _chapter_choices():
     return [
-        (str(number), f"{number} {title}")
+        (str(number), format_lazy("{} {}", number, chapter_name(number, title)))
         for number, title in Chapter.objects.exclude(number=Chapter.ALLOCATION).values_list(
             "number", "title"
         )

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableData
 
+from .filters import chapter_name
 from .models import Goal, Measure
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -157,7 +158,9 @@ class MeasureTable(tables.Table):
 
     def render_chapter(self, record):
         return format_html(
-            '<abbr title="{}">{}</abbr>', record.chapter.title, record.chapter.number
+            '<abbr title="{}">{}</abbr>',
+            chapter_name(record.chapter.number, record.chapter.title),
+            record.chapter.number,
         )
 
     def render_goals(self, record):

@@ -8,8 +8,8 @@ from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from catalogue.filters import SDG_NAMES
-from catalogue.reference import SDGS
+from catalogue.filters import SDG_NAMES, chapter_name
+from catalogue.reference import CHAPTERS, SDGS
 
 register = template.Library()
 
@@ -74,3 +74,15 @@ def goal_title(goal) -> str:
 def goal_lang(goal) -> str:
     """The language of goal_title: the page's for the global goals, else Swedish (the data)."""
     return (get_language() or "sv") if _is_seeded_sdg(goal) else "sv"
+
+
+@register.filter
+def chapter_title(chapter) -> str:
+    """A chapter's title in the page's language (the report prints them in Swedish)."""
+    return str(chapter_name(chapter.number, chapter.title))
+
+
+@register.filter
+def chapter_lang(chapter) -> str:
+    """The language of chapter_title."""
+    return (get_language() or "sv") if CHAPTERS.get(chapter.number) == chapter.title else "sv"

@@ -729,3 +729,15 @@ def test_global_goals_have_english_names_on_english_pages(client, cat):
     html = client.get(cat.measures["vindkraft"].get_absolute_url()).content.decode()
     assert '<span lang="en">Climate action</span>' in html
     assert '<span lang="sv">Ett hållbart Skåne</span>' in html  # region goals stay as written
+
+
+def test_chapters_have_english_titles_on_english_pages(client, cat):
+    client.cookies["django_language"] = "en"
+    html = client.get("/kapitel/7/").content.decode()
+    assert '<h1 lang="en">Environment and climate</h1>' in html
+    html = client.get("/").content.decode()
+    assert "Skills supply and skills development throughout the country</a>" in html
+    html = client.get("/insatser/").content.decode()
+    assert re.search(r'name="chapter" value="7"[^>]*>\s*7 Environment and climate <span', html)
+    client.cookies["django_language"] = "sv"
+    assert '<h1 lang="sv">Miljö och klimat</h1>' in client.get("/kapitel/7/").content.decode()
