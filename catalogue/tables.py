@@ -21,7 +21,7 @@ DEFAULT_PAGE_SIZE = 25
 FRAMEWORK_SHORT = {
     Goal.Framework.RUS: "RUS",
     Goal.Framework.AGENDA2030: "Agenda 2030",
-    Goal.Framework.REGIONALFONDEN: "Regionalfonden",
+    Goal.Framework.REGIONALFONDEN: _("Regionalfonden"),
     Goal.Framework.INTERREG: "Interreg",
     Goal.Framework.FRO: "FRO",
     Goal.Framework.SMART_SPECIALISATION: _("Smart spec."),
