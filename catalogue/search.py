@@ -697,7 +697,21 @@ def _correction(reader, word: str) -> str | None:
             continue
         distance = _edit_distance(analysis.fold(term), analysis.fold(word))
         candidates.append((distance, -reader.doc_frequency("exact", term), term))
+    if not candidates and word.isascii():
+        # Typed without å/ä/ö and misspelled ("jamstaldhet"): compare folded forms.
+        for first in _UNFOLD.get(word[0], word[0]):
+            for raw in reader.expand_prefix("exact", first):
+                term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                folded = analysis.fold(term)
+                if abs(len(term) - len(word)) > maxdist or folded[:2] != word[:2]:
+                    continue
+                distance = _edit_distance(folded, word)
+                if term != word and distance <= maxdist and term.isalpha():
+                    candidates.append((distance, -reader.doc_frequency("exact", term), term))
     return min(candidates)[2] if candidates else None
+
+
+_UNFOLD = {"a": "aåä", "o": "oö", "e": "eé"}
 
 
 def _edit_distance(a: str, b: str) -> int:

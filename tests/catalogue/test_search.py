@@ -312,6 +312,8 @@ def test_highlight_without_body_match_shows_description_start(index):
 def test_suggestion_from_index_vocabulary(index):
     assert search.search("vindkraftsetablerng").suggestion == "vindkraftsetablering"
     assert search.search("kommersell service").suggestion == "kommersiell service"
+    # Misspelled and typed without å/ä/ö: compared in folded form.
+    assert search.search("jamstaldhet").suggestion == "jämställdhet"
 
 
 def test_no_suggestion_for_known_words(index):
