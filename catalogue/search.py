@@ -4,7 +4,7 @@ This is the only module that imports Whoosh; the rest of the code asks it for ra
 filters querysets with them, so swapping the engine touches this file alone.
 
     search(query, limit=None) -> SearchResult    ranked ids, excerpts, "did you mean"
-    similar(measure_id, limit=5) -> list[int]    more-like-this, for "similar measures"
+    similar(measure_id, limit=5, other_regions=False) -> list[int]    more-like-this
     rebuild() -> int                             full rebuild from the database
     update_measures(ids) / remove_measures(ids)  after an admin's save or delete
     index_exists() -> bool
@@ -16,13 +16,17 @@ Query syntax: words are ANDed; "quoted phrases"; OR (or ELLER) between words; -w
 
 Analysis (see catalogue/analysis.py): each text field is stemmed with compounds split into their
 parts at index time; an unstemmed field ranks exact word forms first and feeds "did you mean";
-a folded field (å/ä/ö → a/a/o) is searched, at a lower weight, only when the query has no å/ä/ö.
+a folded field (å/ä/ö → a/a/o) of all the text is searched, at a lower weight, only when the
+query has no å/ä/ö. A hyphenated query word ("e-handel") is a phrase. Phrases are matched on the
+fields that keep word positions: the name, the description and the folded all-text field.
+Excerpts are made on demand (SearchResult.highlights is a lazy Mapping): escaped text, <mark> only.
 
 Concurrency: several processes read while one writes. The index folder settings.SEARCH_INDEX_DIR
 holds generations (`gen-*` folders) and a pointer file CURRENT naming the one in use. A full rebuild
 builds a new generation and replaces CURRENT atomically; updates write into the current generation.
 Writers take an exclusive file lock (with a timeout) so that an update never lands in a generation
-that a running rebuild is about to replace. Each process keeps one searcher, opened lazily (after
+that a running rebuild is about to replace, and a rebuild re-indexes the measures saved while it
+was building. Each process keeps one searcher, opened lazily (after
 gunicorn forks), checks `up_to_date()` and the pointer per search, and opens a new searcher when
 either changed (never `Searcher.refresh()`, which returned stale duplicates in the Whoosh forks).
 """
