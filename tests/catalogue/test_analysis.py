@@ -111,3 +111,48 @@ def test_analyzers_pickle_without_the_word_list():
         data = pickle.dumps(make())
         assert len(data) < 10_000
         assert pickle.loads(data) == make()
+
+
+SAMPLE = (
+    "Kompetensförsörjningen i Västernorrland och Örebro län: vindkraftsetablering, "
+    "skolutveckling och e-handel för små företag. Det är hållbart, digitalt och cirkulärt; "
+    "vård och omsorg i Gävleborg, café och idé 2030."
+)
+CHAINS = [
+    (analysis.stemming_analyzer, analysis.chained_stemming_analyzer),
+    (analysis.folding_analyzer, analysis.chained_folding_analyzer),
+    (analysis.exact_analyzer, analysis.chained_exact_analyzer),
+]
+
+
+@pytest.mark.parametrize("fused, chained", CHAINS)
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"mode": "index", "positions": True},
+        {"mode": "index"},
+        {"mode": "query"},
+        {"mode": "query", "positions": True, "removestops": False},
+    ],
+)
+def test_fused_filters_give_what_the_chains_gave(fused, chained, options):
+    def tokens(analyzer):
+        return [
+            (t.text, t.pos if options.get("positions") else None, t.stopped)
+            for t in analyzer()(SAMPLE, **options)
+        ]
+
+    assert tokens(fused) == tokens(chained)
+    assert len(tokens(fused)) >= 19
+
+
+def test_word_forms_memoized_per_mode():
+    assert analysis.word_forms("kompetensförsörjningen", True, False) == (
+        analysis.stem("kompetensförsörjningen"),
+        analysis.stem("kompetens"),
+        analysis.stem("försörjningen"),
+    )
+    assert analysis.word_forms("kompetensförsörjningen", False, False) == (
+        analysis.stem("kompetensförsörjningen"),
+    )
+    assert analysis.word_forms("örebro", False, True) == (analysis.stem("orebro"),)
