@@ -452,3 +452,26 @@ def test_hyphenated_query_word_is_a_phrase(index):
     measure = index["html"]
     assert ids("cykel-arbete") == [measure.pk]
     assert ids("arbete-cykel") == []
+
+
+def test_similar_key_terms_come_from_the_stored_text_as_indexed(index):
+    """Without term vectors, similar() analyses the stored text: the same terms and counts as
+    the document's postings in `folded`."""
+    searcher = search._searcher()
+    reader = searcher.reader()
+    docnum = searcher.document_number(id=str(index["kompetens"].pk))
+    assert not reader.has_vector(docnum, "folded")
+    text = search._all_text(searcher.stored_fields(docnum))
+    analysed = {btext: freq for btext, freq, _, _ in searcher.schema["folded"].index(text)}
+    indexed = {}
+    for fieldname, btext in reader.all_terms():
+        if fieldname != "folded":
+            continue
+        postings = reader.postings("folded", btext)
+        postings.skip_to(docnum)
+        if postings.is_active() and postings.id() == docnum:
+            indexed[btext] = postings.value_as("frequency")
+    assert analysed == indexed
+    assert b"forsorjning" in indexed  # the compound's part, folded and stemmed
+    terms = search._key_terms(searcher, docnum, numterms=8)
+    assert terms and {term for term, _ in terms} <= {b.decode() for b in indexed}
