@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import html
 import logging
 import os
@@ -569,6 +570,7 @@ class _Matcher:
         # Compound parts: "försörjning" marks "kompetensförsörjningen".
         self.parts = {s for s in stems if len(s) >= 4}
         self.folded_parts = {s for s in folded if len(s) >= 4}
+        self._seen: dict[str, bool] = {}  # word as written → matched
 
     @classmethod
     def from_query(cls, q, *, folding: bool) -> _Matcher:
@@ -589,20 +591,33 @@ class _Matcher:
         return cls(stems, folded, exact, {p for p in prefixes if p})
 
     def matches(self, word: str) -> bool:
-        lower = word.lower()
-        if lower in self.exact or analysis.stem(lower) in self.stems:
+        seen = self._seen.get(word)
+        if seen is None:
+            seen = self._seen[word] = self._matches(word)
+        return seen
+
+    def _matches(self, word: str) -> bool:
+        lower, stemmed, folded, folded_stem = _word_keys(word)
+        if lower in self.exact or stemmed in self.stems:
             return True
         if any(lower.startswith(p) for p in self.prefixes):
             return True
         if any(part in lower for part in self.parts):
             return True
         if self.folded:
-            folded = analysis.fold(lower)
-            if analysis.stem(folded) in self.folded:
+            if folded_stem in self.folded:
                 return True
             if any(part in folded for part in self.folded_parts):
                 return True
         return False
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word_keys(word: str) -> tuple[str, str, str, str]:
+    """A word of a stored text as excerpts compare it: lowercased, stemmed, folded, both."""
+    lower = word.lower()
+    folded = analysis.fold(lower)
+    return lower, analysis.stem(lower), folded, analysis.stem(folded)
 
 
 _WORD = re.compile(r"\w+")
@@ -619,10 +634,13 @@ def excerpt(text: str, matcher: _Matcher, *, size: int = EXCERPT_CHARS) -> tuple
         return "", 0
     # The window of `size` characters that holds the most matches.
     best_start, best_count = marked[0].start(), 0
+    last = 0  # marked[i:last] are the matches that end within `size` of marked[i]'s start
     for i, first in enumerate(marked):
-        count = sum(1 for m in marked[i:] if m.end() - first.start() <= size)
-        if count > best_count:
-            best_start, best_count = first.start(), count
+        last = max(last, i)
+        while last < len(marked) and marked[last].end() - first.start() <= size:
+            last += 1
+        if last - i > best_count:
+            best_start, best_count = first.start(), last - i
     start = max(0, best_start - size // 4)
     if start:
         space = text.rfind(" ", 0, start)
