@@ -193,6 +193,10 @@ _ENDINGS = tuple(
 )
 
 
+_ENDING_SET = frozenset(_ENDINGS)
+_LONGEST_ENDING = len(_ENDINGS[0])
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The Swedish word list: common words and lowercased proper nouns (not also common words)."""
@@ -272,12 +276,14 @@ def _head_word(head: str, lex: Lexicon) -> str | None:
 
 def base_form(word: str, lex: Lexicon) -> str | None:
     """The dictionary form of an inflected word, found by stripping an ending, or None."""
-    if word in lex.words:
+    words = lex.words
+    if word in words:
         return word
-    for ending in _ENDINGS:
-        if len(word) - len(ending) >= MIN_TAIL and word.endswith(ending):
-            base = word[: -len(ending)]
-            if base in lex.words:
+    # Longest ending first, as in _ENDINGS (at most one ending of each length can match).
+    for size in range(min(_LONGEST_ENDING, len(word) - MIN_TAIL), 0, -1):
+        if word[-size:] in _ENDING_SET:
+            base = word[:-size]
+            if base in words:
                 return base
     return None
 
