@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from catalogue.models import (
@@ -199,6 +200,7 @@ class _Loader:
         to_update: list[Measure] = []
         goal_updates: dict[int, set[int]] = {}
         curated_refresh: list[Measure] = []
+        now = timezone.now()  # bulk updates do not apply auto_now
         for parsed in self.parsed.measures:
             self.result.per_chapter[parsed.chapter] += 1
             self.result.per_region[parsed.region_code] += 1
@@ -235,17 +237,16 @@ class _Loader:
                 else:
                     tally.kept.append(f"insats {measure.pk} (rad {parsed.source_line}): kurerad")
                 continue
-            differs = any(getattr(measure, k) != v for k, v in values.items())
-            if differs or measure.imported != imported:
+            fields_differ = any(getattr(measure, k) != v for k, v in values.items())
+            goals_differ = current_goals.get(measure.pk, set()) != goal_ids
+            if fields_differ or goals_differ or measure.imported != imported:
                 for key, value in values.items():
                     setattr(measure, key, value)
                 measure.imported = imported
+                measure.updated = now
                 to_update.append(measure)
-            if current_goals.get(measure.pk, set()) != goal_ids:
-                goal_updates[measure.pk] = goal_ids
-                if not differs:
-                    to_update.append(measure)
-            if measure in to_update:
+                if goals_differ:
+                    goal_updates[measure.pk] = goal_ids
                 tally.updated += 1
                 self.result.changed_measure_ids.add(measure.pk)
             else:
@@ -262,7 +263,7 @@ class _Loader:
             tally.created = len(created)
         if to_update:
             bulk_update_with_history(
-                list({m.pk: m for m in to_update}.values()),
+                to_update,
                 Measure,
                 [*MEASURE_FIELDS, "imported", "updated"],
                 batch_size=BATCH,
@@ -279,7 +280,6 @@ class _Loader:
                 ],
                 batch_size=BATCH,
             )
-        if goal_updates:
             self.record_goal_history(list(goal_updates))
         # Measures no longer in the source: gone, unless an admin curated them.
         for measure in existing.values():

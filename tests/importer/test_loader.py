@@ -91,10 +91,14 @@ def test_importing_the_same_file_again_changes_nothing_and_says_so():
 
 def test_a_changed_source_updates_uncurated_records():
     load()
+    before = Measure.objects.get(region__name="Dalarna")
     changed = SMALL.replace("Sex möten", "Sju möten")
     result = load(changed)
     assert result.measures.updated == 1
-    assert Measure.objects.get(region__name="Dalarna").outputs == "Sju möten"
+    after = Measure.objects.get(region__name="Dalarna")
+    assert after.outputs == "Sju möten"
+    assert after.updated > before.updated
+    assert after.history.count() == 2
 
 
 def test_a_measure_gone_from_the_source_is_deleted_unless_curated():
