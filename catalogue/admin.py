@@ -10,8 +10,8 @@ signals, so imports, bulk actions and admin edits all land in the same history, 
 runs inside a revision block; each version is an ordinary row in a historical table (queryable,
 and `diff_against` gives field-level deltas, goal links included), and its admin brings the
 history list and revert. Reverting restores a version's texts, region, chapter and curated flag;
-goal links are edited in their inline (the import's first versions hold no goal snapshot, so
-restoring links from them would wrongly clear them).
+goal links are edited in their inline (each version records its goal links, the import's too,
+but the revert form does not write them back).
 """
 
 import difflib
