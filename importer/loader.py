@@ -77,7 +77,6 @@ class LoadResult:
     goals_deleted: int = 0
     per_chapter: Counter = field(default_factory=Counter)
     per_region: Counter = field(default_factory=Counter)
-    changed_measure_ids: set[int] = field(default_factory=set)
     deleted_measure_ids: set[int] = field(default_factory=set)
 
     @property
@@ -248,7 +247,6 @@ class _Loader:
                 if goals_differ:
                     goal_updates[measure.pk] = goal_ids
                 tally.updated += 1
-                self.result.changed_measure_ids.add(measure.pk)
             else:
                 tally.unchanged += 1
 
@@ -259,7 +257,6 @@ class _Loader:
                 created = [keys[m.source_key] for m, _ in to_create]
             for measure, (_, goal_ids) in zip(created, to_create, strict=True):
                 goal_updates[measure.pk] = goal_ids
-                self.result.changed_measure_ids.add(measure.pk)
             tally.created = len(created)
         if to_update:
             bulk_update_with_history(

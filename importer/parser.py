@@ -21,7 +21,6 @@ import difflib
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -369,7 +368,6 @@ class _Row:
     cells: list[str]
     line: int
     raw: str
-    continued: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -400,7 +398,6 @@ class _Parser:
         self.project_status: str | None = None
         self.project: _ProjectDraft | None = None
         self.in_partner_list = False
-        self.header_rows = 0
         self.in_colophon = False
 
     def note(self, line: int, message: str) -> None:
@@ -464,7 +461,6 @@ class _Parser:
         if _is_separator(cells) or _is_blank_row(cells):
             return
         if _fold(inline_text(cells[0])) == "region" and "namn pa insats" in _fold(cells[1]):
-            self.header_rows += 1
             return
         cleaned = [sanitize(c) for c in cells[1:]]
         region_raw = inline_text(cells[0])
@@ -509,7 +505,6 @@ class _Parser:
         for index, cell in enumerate(cleaned):
             if cell:
                 row.cells[index] = f"{row.cells[index]} {cell}".strip()
-        row.continued.append(number)
         self.note(number, f"continues the measure at line {row.line}")
 
     # Chapter 8.
@@ -791,10 +786,3 @@ def parse_report(text: str) -> ParsedReport:
 
 def parse_file(data: bytes) -> ParsedReport:
     return parse_report(decode(data))
-
-
-def iter_region_counts(measures: Iterable[ParsedMeasure]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for measure in measures:
-        counts[measure.region_code] = counts.get(measure.region_code, 0) + 1
-    return counts
