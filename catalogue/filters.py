@@ -1,7 +1,9 @@
 """The measures list's filters and the counts that tell how many measures each option leaves.
 
-The text query asks `catalogue.search` for ranked ids; every other filter is plain SQL. Facet counts
-are computed per facet with the other filters (and the query) applied: one GROUP BY per facet.
+The text query asks `catalogue.search` for ranked ids; every other filter is plain SQL for the
+table. Facet counts, each given the other filters and the query, are counted in one pass over the
+in-memory snapshot of the measures (catalogue.snapshot): over the query's hits, or over the page's
+scope without a query.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from dataclasses import dataclass, field
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import snapshot as snapshots
 from .models import Chapter, Goal, Measure, Region, Report
 from .reference import CHAPTERS, SDGS
 
@@ -89,10 +92,6 @@ def swedish_key(text: str) -> str:
     return text.casefold().translate(_SWEDISH_LAST)
 
 
-def _region_choices():
-    return sorted(Region.objects.values_list("slug", "name"), key=lambda c: swedish_key(c[1]))
-
-
 # The chapters' titles as the report prints them (catalogue.reference), written out for
 # makemessages: English pages show them in English.
 CHAPTER_NAMES = {
@@ -110,19 +109,6 @@ CHAPTER_NAMES = {
 def chapter_name(number: int, title: str):
     """A chapter's title in the page's language, when it is the printed one."""
     return CHAPTER_NAMES[number] if CHAPTERS.get(number) == title else title
-
-
-def _chapter_choices():
-    return [
-        (str(number), format_lazy("{} {}", number, chapter_name(number, title)))
-        for number, title in Chapter.objects.exclude(number=Chapter.ALLOCATION).values_list(
-            "number", "title"
-        )
-    ]
-
-
-def _year_choices():
-    return [(str(year), str(year)) for year in Report.objects.values_list("year", flat=True)]
 
 
 # The 17 global goals by their Swedish names (as in catalogue.reference), written out so that
@@ -179,11 +165,12 @@ class MeasureFilter(django_filters.FilterSet):
         max_length=QUERY_MAX_LENGTH,
         strip=True,
     )
+    # The regions', chapters' and years' choices are read per request (see __init__).
     region = django_filters.MultipleChoiceFilter(
-        label=_("Region"), choices=_region_choices, method="filter_region"
+        label=_("Region"), choices=(), method="filter_region"
     )
     chapter = django_filters.MultipleChoiceFilter(
-        label=_("Kapitel"), choices=_chapter_choices, method="filter_chapter"
+        label=_("Kapitel"), choices=(), method="filter_chapter"
     )
     framework = django_filters.ChoiceFilter(
         label=_("Målramverk"), choices=Goal.Framework.choices, method="filter_framework"
@@ -191,9 +178,7 @@ class MeasureFilter(django_filters.FilterSet):
     sdg = django_filters.ChoiceFilter(
         label=_("Globalt mål (Agenda 2030)"), choices=SDG_CHOICES, method="filter_sdg"
     )
-    year = django_filters.ChoiceFilter(
-        label=_("Rapportår"), choices=_year_choices, method="filter_year"
-    )
+    year = django_filters.ChoiceFilter(label=_("Rapportår"), choices=(), method="filter_year")
     curated = django_filters.BooleanFilter(
         label=_("Bara kurerade"), widget=forms.CheckboxInput, method="filter_curated"
     )
@@ -208,6 +193,12 @@ class MeasureFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.search: SearchOutcome | None = None
+        self.scope: tuple = ()  # the page's scope, as _scope_test() reads it
+        # The choices from this request's regions, chapters and reports, read once.
+        dimensions = self.dimensions()
+        self.filters["region"].extra["choices"] = dimensions.region_choices()
+        self.filters["chapter"].extra["choices"] = dimensions.chapter_choices()
+        self.filters["year"].extra["choices"] = dimensions.year_choices()
 
     # --- filtering ---------------------------------------------------------------------------
 
@@ -276,17 +267,13 @@ class MeasureFilter(django_filters.FilterSet):
 
     def facets(self) -> list[Facet]:
         """Each facet's options with counts given the other filters and the query."""
-        self.qs  # noqa: B018 (validates the form and runs the search once)
-        hits = self.hit_rows()
+        tally = self.tally()
         data = self.cleaned_data
         facets = []
         for name in self.FACETS:
             if name in self.hidden_facets():
                 continue
-            if hits is not None:
-                counts = hits.counts(name, data)
-            else:
-                counts = self._counts(name, self.filter_queryset(self.queryset.all(), exclude=name))
+            counts = tally.counts[name]
             chosen = data.get(name)
             if isinstance(chosen, list | tuple):
                 selected = {str(v) for v in chosen}
@@ -311,143 +298,199 @@ class MeasureFilter(django_filters.FilterSet):
         return facets
 
     def curated_count(self) -> int:
-        hits = self.hit_rows()
-        if hits is not None:
-            return hits.counts("curated", self.cleaned_data).get("True", 0)
-        others = self.filter_queryset(self.queryset.all(), exclude="curated")
-        return others.filter(curated=True).count()
+        return self.tally().counts["curated"].get("True", 0)
 
-    def hit_rows(self) -> HitRows | None:
-        """With a text query: the hits' facet values, loaded once (two queries), so that every
-        facet is counted in memory instead of by one query per facet over the hit ids."""
+    # --- counting in memory --------------------------------------------------------------------
+
+    def dimensions(self) -> Dimensions:
+        if not hasattr(self, "_dimensions"):
+            self._dimensions = Dimensions.load()
+        return self._dimensions
+
+    def snapshot(self) -> snapshots.Snapshot:
+        if not hasattr(self, "_snapshot"):
+            self._snapshot = snapshots.current(getattr(self.request, "data_version", None))
+        return self._snapshot
+
+    def searching(self) -> bool:
+        self.qs  # noqa: B018 (validates the form and runs the search once)
         search = self.search
-        if not (search and search.query and search.available):
-            return None
-        if not hasattr(self, "_hit_rows"):
-            self._hit_rows = HitRows.load(self.queryset.filter(pk__in=ids_subquery(search.ids)))
-        return self._hit_rows
+        return bool(search and search.query and search.available)
 
-    def matching_ids(self) -> set[int] | None:
-        """The ids that pass every filter, when the query's hits are loaded (else None)."""
-        hits = self.hit_rows()
-        return None if hits is None else hits.matching(self.cleaned_data)
-
-    def _counts(self, name: str, queryset: QuerySet) -> dict[str, int]:
-        if name in ("framework", "sdg"):
-            column = "goal__framework" if name == "framework" else "goal__sdg"
-            links = MeasureGoal.objects.all()
-            if queryset.query.where:  # unfiltered: every link counts, no need to ask which
-                links = links.filter(measure__in=queryset.order_by().values("pk"))
-            rows = (
-                links.exclude(**{f"{column}__isnull": True})
-                .values(column)
-                .annotate(n=Count("measure", distinct=True))
-                .values_list(column, "n")
-                .order_by()
-            )
+    def tally(self) -> Tally:
+        """The facet counts and the matching ids, from the snapshot: over the query's hits, or
+        over every measure in the page's scope (remembered per filter state until the data
+        change)."""
+        if hasattr(self, "_tally"):
+            return self._tally
+        snapshot, dimensions = self.snapshot(), self.dimensions()
+        scope = self.scope
+        data = {name: self.cleaned_data.get(name) for name in Tally.FIELDS}
+        if self.searching():
+            rows = snapshot.rows
+            candidates = [rows[pk] for pk in self.search.ids if pk in rows]
+            self._tally = Tally.count(candidates, data, dimensions, scope)
         else:
-            column = {
-                "region": "region__slug",
-                "chapter": "chapter__number",
-                "year": "report__year",
-            }[name]
-            rows = (
-                queryset.order_by().values(column).annotate(n=Count("pk")).values_list(column, "n")
+            key = ("tally", scope, repr(sorted(data.items())), dimensions.key)
+            self._tally = snapshot.remember(
+                key, lambda: Tally.count(snapshot.rows.values(), data, dimensions, scope)
             )
-        return {str(value): n for value, n in rows}
+        return self._tally
+
+    def matching_ids(self) -> set[int]:
+        """The ids that pass every filter (within the query's hits, if there is a query)."""
+        return self.tally().matching
 
 
-class HitRows:
-    """The facet values of a set of measures, for counting facets in memory.
+@dataclass(frozen=True)
+class Dimensions:
+    """The few regions, chapters and reports, read per request (an admin may rename them)."""
 
-    Mirrors MeasureFilter's filters (tests check that both ways give the same counts). One pass
-    over the rows counts every facet: a row that passes all filters counts in every facet, a row
-    that fails exactly one filter counts only in that filter's facet ("given the other filters").
+    regions: dict[int, tuple[str, str]]  # id -> (slug, name)
+    chapters: dict[int, tuple[int, str]]  # id -> (number, title)
+    years: dict[int, int]  # report id -> year
+
+    @classmethod
+    def load(cls) -> Dimensions:
+        return cls(
+            {
+                pk: (slug, name)
+                for pk, slug, name in Region.objects.values_list("pk", "slug", "name")
+            },
+            {
+                pk: (number, title)
+                for pk, number, title in Chapter.objects.values_list("pk", "number", "title")
+            },
+            dict(Report.objects.values_list("pk", "year")),
+        )
+
+    @cached_property
+    def key(self) -> str:
+        return repr((sorted(self.regions.items()), sorted(self.chapters.items()), self.years))
+
+    def region_choices(self) -> list[tuple[str, str]]:
+        return sorted(self.regions.values(), key=lambda choice: swedish_key(choice[1]))
+
+    def chapter_choices(self) -> list[tuple[str, str]]:
+        return [
+            (str(number), format_lazy("{} {}", number, chapter_name(number, title)))
+            for number, title in sorted(self.chapters.values())
+            if number != Chapter.ALLOCATION
+        ]
+
+    def year_choices(self) -> list[tuple[str, str]]:
+        return [(str(year), str(year)) for year in sorted(set(self.years.values()), reverse=True)]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Facet counts over a set of measures, each facet given the other filters, in one pass.
+
+    A row that passes every filter counts in every facet and is a match; a row that fails
+    exactly one filter counts only in that filter's facet ("how many would this option leave").
+    Mirrors MeasureFilter's SQL filters (tests check both ways give the same counts).
     """
+
+    counts: dict[str, dict[str, int]]
+    matching: set[int]
 
     FIELDS = ("region", "chapter", "framework", "sdg", "year", "curated")
 
-    def __init__(self, rows: list[tuple], goals: dict[int, tuple[set[str], set[int]]]):
-        self.rows = rows  # (pk, region slug, chapter number, report year, curated)
-        self.goals = goals  # pk -> (frameworks, SDG numbers)
-        self._cache: dict[str, tuple[dict[str, dict[str, int]], set[int]]] = {}
-
     @classmethod
-    def load(cls, queryset: QuerySet) -> HitRows:
-        """Two queries without joins; the few regions, chapters, reports and goals are mapped
-        from their ids in memory."""
-        regions = dict(Region.objects.values_list("pk", "slug"))
-        chapters = dict(Chapter.objects.values_list("pk", "number"))
-        years = dict(Report.objects.values_list("pk", "year"))
-        rows = [
-            (pk, regions[region], chapters[chapter], years[report], curated)
-            for pk, region, chapter, report, curated in queryset.order_by().values_list(
-                "pk", "region_id", "chapter_id", "report_id", "curated"
-            )
-        ]
-        goal_facts = {
-            pk: (framework, sdg)
-            for pk, framework, sdg in Goal.objects.values_list("pk", "framework", "sdg")
-        }
-        goals: dict[int, tuple[set[str], set[int]]] = {}
-        links = MeasureGoal.objects.filter(measure_id__in=ids_subquery([row[0] for row in rows]))
-        for measure_id, goal_id in links.values_list("measure_id", "goal_id"):
-            framework, sdg = goal_facts[goal_id]
-            frameworks, sdgs = goals.setdefault(measure_id, (set(), set()))
-            frameworks.add(framework)
-            if sdg:
-                sdgs.add(sdg)
-        return cls(rows, goals)
+    def count(cls, rows, data: dict, dimensions: Dimensions, scope: tuple = ()) -> Tally:
+        def ids(mapping, wanted) -> set[int] | None:
+            return {pk for pk, value in mapping.items() if value in wanted} if wanted else None
 
-    def _tally(self, data: dict) -> tuple[dict[str, dict[str, int]], set[int]]:
-        key = repr(sorted((k, data.get(k)) for k in self.FIELDS))
-        if key in self._cache:
-            return self._cache[key]
-        regions = set(data.get("region") or ())
-        chapters = {int(v) for v in data.get("chapter") or ()}
-        framework = data.get("framework") or None
-        sdg = int(data["sdg"]) if data.get("sdg") else None
-        year = int(data["year"]) if data.get("year") else None
-        curated = bool(data.get("curated"))
-        counts: dict[str, dict[str, int]] = {name: {} for name in self.FIELDS}
+        regions = ids(
+            {pk: slug for pk, (slug, _) in dimensions.regions.items()}, set(data["region"] or ())
+        )
+        chapters = ids(
+            {pk: number for pk, (number, _) in dimensions.chapters.items()},
+            {int(v) for v in data["chapter"] or ()},
+        )
+        framework = data["framework"] or None
+        sdg = int(data["sdg"]) if data["sdg"] else None
+        reports = ids(dimensions.years, {int(data["year"])} if data["year"] else set())
+        curated = bool(data["curated"])
+        in_scope = _scope_test(scope)
+
+        region_n: dict[int, int] = {}
+        chapter_n: dict[int, int] = {}
+        report_n: dict[int, int] = {}
+        framework_n: dict[str, int] = {}
+        sdg_n: dict[int, int] = {}
+        curated_n = {True: 0, False: 0}
         matching: set[int] = set()
-        empty: tuple[set[str], set[int]] = (set(), set())
-        for pk, region, chapter, report_year, is_curated in self.rows:
-            frameworks, sdgs = self.goals.get(pk, empty)
-            failed = []
-            if regions and region not in regions:
-                failed.append("region")
-            if chapters and chapter not in chapters:
-                failed.append("chapter")
-            if framework and framework not in frameworks:
-                failed.append("framework")
-            if sdg and sdg not in sdgs:
-                failed.append("sdg")
-            if year and report_year != year:
-                failed.append("year")
-            if curated and not is_curated:
-                failed.append("curated")
-            if len(failed) > 1:
+        for row in rows:
+            if in_scope is not None and not in_scope(row):
                 continue
-            if not failed:
-                matching.add(pk)
-            values = {
-                "region": (region,),
-                "chapter": (chapter,),
-                "framework": frameworks,
-                "sdg": sdgs,
-                "year": (report_year,),
-                "curated": (is_curated,),
-            }
-            for name in failed or self.FIELDS:
-                facet = counts[name]
-                for value in values[name]:
-                    facet[str(value)] = facet.get(str(value), 0) + 1
-        self._cache[key] = (counts, matching)
-        return counts, matching
+            failed = None
+            if regions is not None and row.region_id not in regions:
+                failed = "region"
+            if chapters is not None and row.chapter_id not in chapters:
+                if failed:
+                    continue
+                failed = "chapter"
+            if framework and framework not in row.frameworks:
+                if failed:
+                    continue
+                failed = "framework"
+            if sdg and sdg not in row.sdgs:
+                if failed:
+                    continue
+                failed = "sdg"
+            if reports is not None and row.report_id not in reports:
+                if failed:
+                    continue
+                failed = "year"
+            if curated and not row.curated:
+                if failed:
+                    continue
+                failed = "curated"
+            if failed is None:
+                matching.add(row.pk)
+            if failed is None or failed == "region":
+                region_n[row.region_id] = region_n.get(row.region_id, 0) + 1
+            if failed is None or failed == "chapter":
+                chapter_n[row.chapter_id] = chapter_n.get(row.chapter_id, 0) + 1
+            if failed is None or failed == "framework":
+                for value in row.frameworks:
+                    framework_n[value] = framework_n.get(value, 0) + 1
+            if failed is None or failed == "sdg":
+                for value in row.sdgs:
+                    sdg_n[value] = sdg_n.get(value, 0) + 1
+            if failed is None or failed == "year":
+                report_n[row.report_id] = report_n.get(row.report_id, 0) + 1
+            if failed is None or failed == "curated":
+                curated_n[row.curated] += 1
 
-    def matching(self, data: dict) -> set[int]:
-        return self._tally(data)[1]
+        def by(mapping: dict, counted: dict[int, int], label) -> dict[str, int]:
+            result: dict[str, int] = {}
+            for pk, n in counted.items():
+                if pk in mapping:
+                    value = str(label(mapping[pk]))
+                    result[value] = result.get(value, 0) + n
+            return result
 
-    def counts(self, name: str, data: dict) -> dict[str, int]:
-        return self._tally(data)[0][name]
+        counts = {
+            "region": by(dimensions.regions, region_n, lambda v: v[0]),
+            "chapter": by(dimensions.chapters, chapter_n, lambda v: v[0]),
+            "framework": dict(framework_n),
+            "sdg": {str(k): n for k, n in sdg_n.items()},
+            "year": by(dimensions.years, report_n, lambda v: v),
+            "curated": {str(k): n for k, n in curated_n.items() if n},
+        }
+        return cls(counts, matching)
+
+
+def _scope_test(scope: tuple):
+    """A test of a snapshot row for the page's scope: () everything, ("chapter", id) one
+    chapter, ("goal", id) the measures that serve one goal."""
+    if not scope:
+        return None
+    kind, value = scope
+    if kind == "chapter":
+        return lambda row: row.chapter_id == value
+    if kind == "goal":
+        return lambda row: value in row.goal_ids
+    raise ValueError(f"unknown scope {scope!r}")

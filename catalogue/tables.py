@@ -31,14 +31,15 @@ FRAMEWORK_SHORT = {
 
 
 def goals_summary(goals, labels: dict[str, str] | None = None) -> list[str]:
-    """Labels such as "RUS", "Agenda 2030: 8, 9" in framework order (goals prefetched)."""
+    """Labels such as "RUS", "Agenda 2030: 8, 9" in framework order, from (framework, SDG number)
+    pairs."""
     if labels is None:
         labels = {code: str(label) for code, label in FRAMEWORK_SHORT.items()}
     frameworks: dict[str, set[int]] = {}
-    for goal in goals:
-        frameworks.setdefault(goal.framework, set())
-        if goal.sdg:
-            frameworks[goal.framework].add(goal.sdg)
+    for framework, sdg in goals:
+        frameworks.setdefault(framework, set())
+        if sdg:
+            frameworks[framework].add(sdg)
     parts = []
     for framework in Goal.Framework.values:
         if framework in frameworks:
@@ -48,32 +49,21 @@ def goals_summary(goals, labels: dict[str, str] | None = None) -> list[str]:
     return parts
 
 
-class RankedMeasures(TableData):
-    """Measures in the search's relevance order, fetched one page at a time.
+class RankedIds(TableData):
+    """Measure ids in the search's relevance order; sorting by a column is not offered then."""
 
-    Ordering by relevance in SQL would need one CASE branch per hit; here the ranked ids are
-    intersected with the filtered set once (one query for the ids) and only the shown page's
-    measures are loaded.
-    """
-
-    def __init__(self, ids: list[int], queryset):
+    def __init__(self, ids: list[int]):
         super().__init__(ids)
         self.ids = ids
-        self.queryset = queryset
 
     def __len__(self):
         return len(self.ids)
 
-    def __iter__(self) -> Iterator[Measure]:
-        for start in range(0, len(self.ids), 500):
-            yield from self[start : start + 500]
+    def __iter__(self) -> Iterator:
+        return iter(self.ids)
 
     def __getitem__(self, key):
-        if isinstance(key, slice):
-            chosen = self.ids[key]
-            found = self.queryset.in_bulk(chosen)
-            return [found[pk] for pk in chosen if pk in found]
-        return self[key : key + 1][0]
+        return self.ids[key]
 
     def order_by(self, aliases):
         """Relevance order is fixed; sorting by a column uses the queryset instead."""
@@ -89,6 +79,25 @@ class RankedMeasures(TableData):
     @property
     def verbose_name_plural(self):
         return Measure._meta.verbose_name_plural
+
+
+class RankedMeasures(RankedIds):
+    """The measures themselves in relevance order, loaded 500 at a time (for the exports)."""
+
+    def __init__(self, ids: list[int], queryset):
+        super().__init__(ids)
+        self.queryset = queryset
+
+    def __iter__(self) -> Iterator[Measure]:
+        for start in range(0, len(self.ids), 500):
+            yield from self[start : start + 500]
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            chosen = self.ids[key]
+            found = self.queryset.in_bulk(chosen)
+            return [found[pk] for pk in chosen if pk in found]
+        return self[key : key + 1][0]
 
 
 class MeasureTable(tables.Table):
@@ -108,63 +117,59 @@ class MeasureTable(tables.Table):
         empty_text = _("Inga insatser matchar.")
         attrs = {"class": "measures"}
 
-    def __init__(self, *args, highlights: dict[int, str] | None = None, **kwargs):
+    def __init__(self, *args, highlights=None, snapshot=None, dimensions=None, **kwargs):
+        """The data are measure ids; their cells come from `snapshot` (catalogue.snapshot) and
+        `dimensions` (regions, chapters: catalogue.filters.Dimensions)."""
         super().__init__(*args, **kwargs)
         self.highlights = highlights or {}
+        self.snapshot = snapshot
+        self.dimensions = dimensions
         # Per page, not per row: translated labels and URL patterns (reverse() costs per call).
         self._framework_labels = {code: str(label) for code, label in FRAMEWORK_SHORT.items()}
         self._measure_url = reverse("catalogue:measure-detail", kwargs={"pk": _PK_MARK})
-        self._region_urls: dict[str, str] = {}
-
-    def measure_url(self, record) -> str:
-        return self._measure_url.replace(str(_PK_MARK), str(record.pk))
-
-    def region_url(self, region) -> str:
-        if region.slug not in self._region_urls:
-            self._region_urls[region.slug] = region.get_absolute_url()
-        return self._region_urls[region.slug]
+        self._region_url = reverse("catalogue:region-detail", kwargs={"slug": "region-slug"})
 
     def page_rows(self) -> list[tuple[str, str, str, str]]:
-        """The shown page's cells, rendered directly.
+        """The shown page's cells, rendered directly from the snapshot.
 
         django-tables2 dispatches each cell through `call_with_appropriate`, which inspects the
         render method's signature per cell; for a 25-row page that cost more than the queries.
+        Ids missing from the snapshot (deleted since) are left out.
         """
-        rows = []
+        rows = self.snapshot.rows
+        regions, chapters = self.dimensions.regions, self.dimensions.chapters
+        goals = self.snapshot.goals
+        cells = []
         for bound_row in self.paginated_rows:
-            record = bound_row.record
-            rows.append(
+            row = rows.get(bound_row.record)
+            if row is None:
+                continue
+            slug, region_name = regions[row.region_id]
+            number, title = chapters[row.chapter_id]
+            link = format_html(
+                '<a href="{}">{}</a>',
+                self._measure_url.replace(str(_PK_MARK), str(row.pk)),
+                row.name,
+            )
+            excerpt = self.highlights.get(row.pk)
+            if excerpt:
+                # The search module's excerpts are escaped text with <mark> added (the contract).
+                link = format_html('{}<p class="excerpt">{}</p>', link, mark_safe(excerpt))
+            parts = goals_summary(
+                (goals[g] for g in row.goal_ids if g in goals), self._framework_labels
+            )
+            cells.append(
                 (
-                    self.render_name(record, record.name),
-                    self.render_region(record),
-                    self.render_chapter(record),
-                    self.render_goals(record),
+                    link,
+                    format_html(
+                        '<a href="{}">{}</a>',
+                        self._region_url.replace("region-slug", slug),
+                        region_name,
+                    ),
+                    format_html('<abbr title="{}">{}</abbr>', chapter_name(number, title), number),
+                    format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
+                    if parts
+                    else "–",
                 )
             )
-        return rows
-
-    def render_name(self, record, value):
-        link = format_html('<a href="{}">{}</a>', self.measure_url(record), value)
-        excerpt = self.highlights.get(record.pk)
-        if excerpt:
-            # The search module's excerpts are escaped text with <mark> added (the contract).
-            return format_html('{}<p class="excerpt">{}</p>', link, mark_safe(excerpt))
-        return link
-
-    def render_region(self, record):
-        return format_html(
-            '<a href="{}">{}</a>', self.region_url(record.region), record.region.name
-        )
-
-    def render_chapter(self, record):
-        return format_html(
-            '<abbr title="{}">{}</abbr>',
-            chapter_name(record.chapter.number, record.chapter.title),
-            record.chapter.number,
-        )
-
-    def render_goals(self, record):
-        parts = goals_summary(record.goals.all(), self._framework_labels)
-        if not parts:
-            return "–"
-        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
+        return cells

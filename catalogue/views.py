@@ -11,7 +11,6 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -33,10 +32,10 @@ from .models import (
     Project,
     ProjectIndicator,
     Region,
-    Report,
 )
 from .reference import SDGS
-from .tables import DEFAULT_PAGE_SIZE, PAGE_SIZES, MeasureTable, RankedMeasures
+from .snapshot import data_version
+from .tables import DEFAULT_PAGE_SIZE, PAGE_SIZES, MeasureTable, RankedIds, RankedMeasures
 
 logger = logging.getLogger(__name__)
 
@@ -122,21 +121,6 @@ def shade(count: int, bins: list[tuple[int, int, int]]) -> int:
     return 0
 
 
-def data_version() -> str:
-    """A marker that changes when the catalogue's data change: an import stamps the report, an
-    admin save stamps the measure (`updated`), new or deleted records change the ids and count.
-    One query of five aggregates."""
-    q = connection.ops.quote_name
-    measure, goal, report = (q(m._meta.db_table) for m in (Measure, Goal, Report))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(updated) FROM {measure}), (SELECT MAX(id) FROM {measure}),"
-            f" (SELECT COUNT(*) FROM {measure}), (SELECT MAX(id) FROM {goal}),"
-            f" (SELECT MAX(imported_at) FROM {report})"
-        )
-        return "|".join(map(str, cursor.fetchone()))
-
-
 def cached_page(view):
     """Serve a public page from the cache while the data are unchanged.
 
@@ -153,7 +137,8 @@ def cached_page(view):
         if seconds <= 0 or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         # The absolute URL: the measure page's citation names the host it was asked for.
-        raw = "\n".join((get_language() or "", request.build_absolute_uri(), data_version()))
+        request.data_version = data_version()  # the list pages' snapshot uses it too
+        raw = "\n".join((get_language() or "", request.build_absolute_uri(), request.data_version))
         key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
         response = cache.get(key)
         if response is not None:
@@ -241,7 +226,12 @@ class MeasureListView(SingleTableMixin, FilterView):
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
         filterset.scope_facets = set(self.hidden_facets)
+        filterset.scope = self.snapshot_scope()
         return filterset
+
+    def snapshot_scope(self) -> tuple:
+        """scope() for the in-memory facet counts (see filters._scope_test)."""
+        return ()
 
     @property
     def relevance_order(self) -> bool:
@@ -249,20 +239,23 @@ class MeasureListView(SingleTableMixin, FilterView):
         return bool(search and search.query and search.available and "sort" not in self.request.GET)
 
     def ordered_ranked_ids(self) -> list[int]:
-        """The search's ranked ids that pass the other filters, best first."""
+        """The search's ranked ids that pass the other filters (and the scope), best first."""
         kept = self.filterset.matching_ids()
-        if kept is None:
-            kept = set(self.object_list.values_list("pk", flat=True))
         return [pk for pk in self.filterset.search.ids if pk in kept]
 
     def get_table_data(self):
+        """Ids only: the rows are drawn from the snapshot (see MeasureTable.page_rows)."""
         if self.relevance_order:
-            return RankedMeasures(self.ordered_ranked_ids(), Measure.objects.for_list())
-        return self.object_list.for_list().order_by(*LIST_ORDER)
+            return RankedIds(self.ordered_ranked_ids())
+        return self.object_list.order_by(*LIST_ORDER).values_list("pk", flat=True)
 
     def get_table_kwargs(self):
         search = self.filterset.search
-        return {"highlights": search.highlights if search else {}}
+        return {
+            "highlights": search.highlights if search else {},
+            "snapshot": self.filterset.snapshot(),
+            "dimensions": self.filterset.dimensions(),
+        }
 
     def page_size(self) -> int:
         try:
@@ -361,6 +354,9 @@ class ChapterDetailView(MeasureListView):
     def scope(self, queryset):
         return queryset.filter(chapter=self.chapter)
 
+    def snapshot_scope(self) -> tuple:
+        return ("chapter", self.chapter.pk)
+
     def get(self, request, *args, **kwargs):
         if not self.chapter.is_thematic:
             return AllocationChapterView.as_view()(request, chapter=self.chapter)
@@ -413,6 +409,9 @@ class GoalDetailView(MeasureListView):
         return queryset.filter(
             Exists(MeasureGoal.objects.filter(measure=OuterRef("pk"), goal=self.goal))
         )
+
+    def snapshot_scope(self) -> tuple:
+        return ("goal", self.goal.pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,0 +1,137 @@
+"""What the list pages need of every measure, read once per change of the data, kept in memory.
+
+A list or search page counts its facets over every measure it could show (the hits of a query,
+or the whole scope without one) and renders one page of rows. Read from the database on each
+request, that was most of a search page's time, and it grew with the hits (thousands at 100
+times the data). Instead each process holds a `Snapshot`: per measure its region, chapter,
+report, curation, goals and name, as plain tuples, read in three queries. `current()` returns it
+and reads it again when `data_version()` has changed, so an import or an admin's save shows on
+the next request, in every process.
+
+Regions, chapters and reports are not in the snapshot: they are read per request (three small
+queries) because an admin may rename them without touching a measure.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from .models import Goal, Measure, Report
+
+MeasureGoal = Measure.goals.through
+
+
+def data_version() -> str:
+    """A marker that changes when the catalogue's data change: an import stamps the report, an
+    admin save stamps the measure (`updated`), new or deleted records change the ids and counts,
+    a goal's edit adds a row to its history. One query of seven aggregates."""
+    q = connection.ops.quote_name
+    measure, goal, report = (q(m._meta.db_table) for m in (Measure, Goal, Report))
+    goal_history = q(Goal.history.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(updated) FROM {measure}), (SELECT MAX(id) FROM {measure}),"
+            f" (SELECT COUNT(*) FROM {measure}), (SELECT MAX(id) FROM {goal}),"
+            f" (SELECT COUNT(*) FROM {goal}), (SELECT MAX(history_id) FROM {goal_history}),"
+            f" (SELECT MAX(imported_at) FROM {report})"
+        )
+        return "|".join(map(str, cursor.fetchone()))
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One measure as the list pages see it."""
+
+    pk: int
+    region_id: int
+    chapter_id: int
+    report_id: int
+    curated: bool
+    name: str
+    goal_ids: tuple[int, ...]
+    frameworks: frozenset[str]
+    sdgs: frozenset[int]
+
+
+@dataclass
+class Snapshot:
+    version: str
+    rows: dict[int, Row]
+    goals: dict[int, tuple[str, int | None]]  # goal id -> (framework, SDG number)
+    # Results computed from this snapshot (facet counts per filter state), dropped with it.
+    memo: OrderedDict = field(default_factory=OrderedDict)
+    MEMO_SIZE = 256
+
+    @classmethod
+    def load(cls, version: str) -> Snapshot:
+        goals = {
+            pk: (framework, sdg)
+            for pk, framework, sdg in Goal.objects.order_by().values_list("pk", "framework", "sdg")
+        }
+        links: dict[int, list[int]] = {}
+        for measure_id, goal_id in (
+            MeasureGoal.objects.order_by("measure_id", "goal_id")
+            .values_list("measure_id", "goal_id")
+            .iterator(chunk_size=10_000)
+        ):
+            links.setdefault(measure_id, []).append(goal_id)
+        rows = {}
+        no_goals: tuple[int, ...] = ()
+        for pk, region_id, chapter_id, report_id, curated, name in (
+            Measure.objects.order_by()
+            .values_list("pk", "region_id", "chapter_id", "report_id", "curated", "name")
+            .iterator(chunk_size=10_000)
+        ):
+            goal_ids = tuple(links.get(pk, no_goals))
+            facts = [goals[g] for g in goal_ids if g in goals]
+            rows[pk] = Row(
+                pk,
+                region_id,
+                chapter_id,
+                report_id,
+                curated,
+                name,
+                goal_ids,
+                frozenset(framework for framework, _ in facts),
+                frozenset(sdg for _, sdg in facts if sdg),
+            )
+        return cls(version, rows, goals)
+
+    def remember(self, key, compute):
+        """compute() once per key while this snapshot is current (least recently used dropped)."""
+        if key in self.memo:
+            self.memo.move_to_end(key)
+            return self.memo[key]
+        value = self.memo[key] = compute()
+        if len(self.memo) > self.MEMO_SIZE:
+            self.memo.popitem(last=False)
+        return value
+
+
+_lock = threading.Lock()
+_current: Snapshot | None = None
+
+
+def current(version: str | None = None) -> Snapshot:
+    """The snapshot of the data as they are now (`version`: data_version(), if already known)."""
+    global _current
+    if version is None:
+        version = data_version()
+    snapshot = _current
+    if snapshot is not None and snapshot.version == version:
+        return snapshot
+    with _lock:
+        if _current is None or _current.version != version:
+            _current = Snapshot.load(version)
+        return _current
+
+
+def reset() -> None:
+    """Forget the snapshot (tests that change data behind the version's back)."""
+    global _current
+    with _lock:
+        _current = None
