@@ -51,7 +51,8 @@ class Region(models.Model):
 
 
 class Chapter(models.Model):
-    """A chapter of the appendix: 1–7 are the national strategy's priorities, 8 is appropriation 1:1."""
+    """A chapter of the appendix: 1–7 are the national strategy's priorities, 8 is appropriation
+    1:1."""
 
     ALLOCATION = 8
 
