@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import nh3
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import localize, number_format
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -86,3 +87,32 @@ def chapter_title(chapter) -> str:
 def chapter_lang(chapter) -> str:
     """The language of chapter_title."""
     return (get_language() or "sv") if CHAPTERS.get(chapter.number) == chapter.title else "sv"
+
+
+@register.simple_tag
+def facet_options(facet):
+    """A facet's options as list items: a checkbox (several at once) or a radio button, the
+    label and the count; an option that would leave nothing is disabled unless it is chosen.
+
+    Built here rather than in a template loop: the facets have some 60 options and the loop's
+    variable lookups were a fifth of a search page's time.
+    """
+    kind = "checkbox" if facet.multiple else "radio"
+    items = []
+    for option in facet.options:
+        disabled = not option.count and not option.selected
+        items.append(
+            format_html(
+                '<li><label class="option{}"><input type="{}" name="{}" value="{}"{}{}> {} '
+                '<span class="count">({})</span></label></li>',
+                " disabled" if disabled else "",
+                kind,
+                facet.name,
+                option.value,
+                mark_safe(" checked") if option.selected else "",
+                mark_safe(" disabled") if disabled else "",
+                option.label,
+                localize(option.count),
+            )
+        )
+    return mark_safe("\n".join(items))
