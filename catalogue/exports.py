@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 
-from .models import Measure
+from .models import Goal, Measure
+
+MeasureGoal = Measure.goals.through
 
 CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
@@ -40,28 +44,79 @@ COLUMNS = (
 )
 
 
-def measure_record(measure: Measure, absolute_url: Callable[[str], str]) -> dict:
-    """One measure in the open-data shape; needs region, chapter, report and goals loaded."""
-    return {
-        "id": measure.pk,
-        "url": absolute_url(measure.get_absolute_url()),
-        "report_year": measure.report.year,
-        "chapter": measure.chapter.number,
-        "chapter_title": measure.chapter.title,
-        "region": measure.region.name,
-        "region_code": measure.region.code,
-        "name": measure.name,
-        "description": measure.description,
-        "outputs": measure.outputs,
-        "effects": measure.effects,
-        "goals_text": measure.goals_text,
-        "goals": [
-            {"framework": goal.framework, "sdg": goal.sdg, "title": goal.title}
-            for goal in measure.goals.all()
-        ],
-        "source_line": measure.source_line,
-        "curated": measure.curated,
-    }
+_PK_MARK = 987654321  # stands for the id in a reversed URL
+_FIELDS = (
+    "pk",
+    "report_id",
+    "region_id",
+    "chapter_id",
+    "name",
+    "description",
+    "outputs",
+    "effects",
+    "goals_text",
+    "source_line",
+    "curated",
+)
+BATCH = 1000
+
+
+def measure_records(
+    ids: Iterable[int], absolute_url: Callable[[str], str], dimensions=None
+) -> Iterator[dict]:
+    """The measures with these ids, in this order, in the open-data shape (missing ids skipped);
+    `dimensions`: the request's catalogue.filters.Dimensions, if already read.
+
+    Plain values, 1,000 measures per two queries: building model instances with their region,
+    chapter, report and goals was nine tenths of a large export's time.
+    """
+    from .filters import Dimensions, ids_subquery
+
+    dimensions = dimensions or Dimensions.load()
+    regions, chapters, years = dimensions.regions, dimensions.chapters, dimensions.years
+    url = absolute_url(reverse("catalogue:measure-detail", kwargs={"pk": _PK_MARK}))
+    goal_order = [f"goal__{name}" for name in Goal._meta.ordering]
+    ids = iter(ids)
+    while chunk := list(itertools.islice(ids, BATCH)):
+        wanted = ids_subquery(chunk)
+        rows = {
+            row[0]: row
+            for row in Measure.objects.filter(pk__in=wanted).order_by().values_list(*_FIELDS)
+        }
+        goals: dict[int, list[dict]] = {}
+        for measure_id, framework, sdg, title in (
+            MeasureGoal.objects.filter(measure_id__in=wanted)
+            .order_by("measure_id", *goal_order)
+            .values_list("measure_id", "goal__framework", "goal__sdg", "goal__title")
+        ):
+            goals.setdefault(measure_id, []).append(
+                {"framework": framework, "sdg": sdg, "title": title}
+            )
+        for pk in chunk:
+            row = rows.get(pk)
+            if row is None:
+                continue
+            (_, report_id, region_id, chapter_id, name, description, outputs, effects,
+             goals_text, source_line, curated) = row  # fmt: skip
+            _, region_name = regions[region_id]
+            number, chapter_title = chapters[chapter_id]
+            yield {
+                "id": pk,
+                "url": url.replace(str(_PK_MARK), str(pk)),
+                "report_year": years[report_id],
+                "chapter": number,
+                "chapter_title": chapter_title,
+                "region": region_name,
+                "region_code": dimensions.region_codes[region_id],
+                "name": name,
+                "description": description,
+                "outputs": outputs,
+                "effects": effects,
+                "goals_text": goals_text,
+                "goals": goals.get(pk, []),
+                "source_line": source_line,
+                "curated": curated,
+            }
 
 
 def _flat(record: dict) -> list:

@@ -349,19 +349,19 @@ class Dimensions:
     regions: dict[int, tuple[str, str]]  # id -> (slug, name)
     chapters: dict[int, tuple[int, str]]  # id -> (number, title)
     years: dict[int, int]  # report id -> year
+    region_codes: dict[int, str]  # region id -> county code
 
     @classmethod
     def load(cls) -> Dimensions:
+        regions = Region.objects.values_list("pk", "slug", "name", "code")
         return cls(
-            {
-                pk: (slug, name)
-                for pk, slug, name in Region.objects.values_list("pk", "slug", "name")
-            },
+            {pk: (slug, name) for pk, slug, name, _ in regions},
             {
                 pk: (number, title)
                 for pk, number, title in Chapter.objects.values_list("pk", "number", "title")
             },
             dict(Report.objects.values_list("pk", "year")),
+            {pk: code for pk, _, _, code in regions},
         )
 
     @cached_property

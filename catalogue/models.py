@@ -132,11 +132,6 @@ class Goal(models.Model):
         return reverse("catalogue:goal-detail", kwargs={"pk": self.pk})
 
 
-class MeasureQuerySet(models.QuerySet):
-    def for_list(self):
-        return self.select_related("region", "chapter", "report").prefetch_related("goals")
-
-
 class Measure(models.Model):
     """One measure (insats): one row of a thematic chapter's table."""
 
@@ -170,8 +165,6 @@ class Measure(models.Model):
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated = models.DateTimeField(_("ändrad"), auto_now=True, db_index=True)
     history = HistoricalRecords(m2m_fields=[goals])
-
-    objects = MeasureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("insats")

@@ -81,25 +81,6 @@ class RankedIds(TableData):
         return Measure._meta.verbose_name_plural
 
 
-class RankedMeasures(RankedIds):
-    """The measures themselves in relevance order, loaded 500 at a time (for the exports)."""
-
-    def __init__(self, ids: list[int], queryset):
-        super().__init__(ids)
-        self.queryset = queryset
-
-    def __iter__(self) -> Iterator[Measure]:
-        for start in range(0, len(self.ids), 500):
-            yield from self[start : start + 500]
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            chosen = self.ids[key]
-            found = self.queryset.in_bulk(chosen)
-            return [found[pk] for pk in chosen if pk in found]
-        return self[key : key + 1][0]
-
-
 class MeasureTable(tables.Table):
     name = tables.Column(verbose_name=_("Insats"), linkify=False, order_by=("name",))
     region = tables.Column(verbose_name=_("Region"), order_by=("region__name", "name"))

@@ -35,7 +35,7 @@ from .models import (
 )
 from .reference import SDGS
 from .snapshot import data_version
-from .tables import DEFAULT_PAGE_SIZE, PAGE_SIZES, MeasureTable, RankedIds, RankedMeasures
+from .tables import DEFAULT_PAGE_SIZE, PAGE_SIZES, MeasureTable, RankedIds
 
 logger = logging.getLogger(__name__)
 
@@ -294,26 +294,25 @@ class MeasureListView(SingleTableMixin, FilterView):
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context, status=400 if self.filterset.errors else 200)
 
-    def export_measures(self):
-        """Exactly the filtered measures, in the page's order (relevance first with a query)."""
+    def export_ids(self) -> list[int]:
+        """Exactly the filtered measures' ids, in the page's order (relevance first with a
+        query, else the list's order or the chosen sort)."""
         if self.relevance_order:
-            return RankedMeasures(self.ordered_ranked_ids(), Measure.objects.for_list())
-        table = self.get_table_class()(data=self.object_list.for_list().order_by(*LIST_ORDER))
+            return self.ordered_ranked_ids()
+        table = self.get_table_class()(data=self.object_list.order_by(*LIST_ORDER))
         order_by = self.request.GET.getlist("sort")
         if order_by:
             table.order_by = order_by
-        return table.data.data.iterator(chunk_size=1000)
+        return list(table.data.data.values_list("pk", flat=True))
 
     def export(self, fmt: str):
-        measures = self.export_measures()
-        build = self.request.build_absolute_uri
-        records = (exports.measure_record(m, build) for m in measures)
+        ids = self.export_ids()
+        records = exports.measure_records(
+            ids, self.request.build_absolute_uri, self.filterset.dimensions()
+        )
         filename = "insatser"
         if fmt == "json":
-            count = (
-                len(measures) if isinstance(measures, RankedMeasures) else self.object_list.count()
-            )
-            return exports.json_response(count, records)
+            return exports.json_response(len(ids), records)
         if fmt == "csv":
             return exports.csv_response(records, filename)
         return exports.xlsx_response(records, filename)

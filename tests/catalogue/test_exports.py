@@ -110,6 +110,22 @@ def test_json_with_a_query_is_in_relevance_order(client, cat):
     assert data["count"] == 2
 
 
+def test_export_in_batches_keeps_order_and_goals(client, cat, monkeypatch):
+    from catalogue import exports
+
+    whole = json.loads(body(export(client, "json", sort="-name")))
+    monkeypatch.setattr(exports, "BATCH", 2)  # seven measures in four batches
+    batched = json.loads(body(export(client, "json", sort="-name")))
+    assert batched == whole
+    goals = {r["name"]: r["goals"] for r in whole["results"]}
+    assert [g["framework"] for g in goals["Vindkraftsetablering till havs"]] == [
+        "agenda2030",  # the goals' own order: framework, SDG number, title
+        "regionalfonden",
+        "rus",
+    ]
+    assert goals["Besöksnäring året runt"] == []
+
+
 def test_json_ignores_paging(client, cat):
     data = json.loads(body(export(client, "json", per_page="25", page="3")))
     assert data["count"] == 7 == len(data["results"])
