@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -472,6 +473,58 @@ class ExactFilter(Filter):
             t.text = text
             t.stopped = False
             yield t
+
+
+# ---------------------------------------------------------------------------------------------
+# The same analysis without Token objects, for building the index in bulk.
+
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+@dataclass(frozen=True)
+class Words:
+    """What RegexTokenizer | SwedishFilter/ExactFilter see in a text: `count` tokens, of which
+    `words` (lowercase) are not stop words; the first of them is token number `lead`.
+
+    The analyzers number a text's words from `lead` on, one position each, so word i of `words`
+    is at position lead + i; the stemming and folding analyzers then replace each word by
+    `word_forms(word, True, folding)`, all at that word's position, and the exact analyzer keeps
+    it as it is."""
+
+    count: int
+    lead: int
+    words: tuple[str, ...]
+
+
+def line_words(line: str) -> Words:
+    """The `Words` of a text (one line or many)."""
+    tokens = _TOKEN.findall(line)
+    stoplist = SWEDISH_STOPWORDS
+    words = []
+    lead = -1
+    for i, token in enumerate(tokens):
+        text = token.lower()
+        if text in stoplist:
+            continue
+        if lead < 0:
+            lead = i
+        words.append(text)
+    return Words(len(tokens), max(lead, 0), tuple(words))
+
+
+def join_words(parts: list[Words]) -> Words:
+    """The `Words` of texts joined with a separator that is no word character ("\n")."""
+    if len(parts) == 1:
+        return parts[0]
+    count = 0
+    lead = -1
+    words: list[str] = []
+    for part in parts:
+        if lead < 0 and part.words:
+            lead = count + part.lead
+        words.extend(part.words)
+        count += part.count
+    return Words(count, max(lead, 0), tuple(words))
 
 
 # ---------------------------------------------------------------------------------------------
