@@ -353,3 +353,24 @@ class ErrorReport(models.Model):
 
     def __str__(self):
         return f"{self.measure_id}: {self.message[:60]}"
+
+
+class DataStamp(models.Model):
+    """One row that counts the changes saved to the public data, so that every process (and
+    every node) sees at once that its caches are stale: see catalogue.snapshot.data_version().
+    Bumped by signals on each save or delete of the catalogue's records and once per import."""
+
+    changes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dataändring")
+        verbose_name_plural = _("dataändringar")
+
+    def __str__(self):
+        return str(self.changes)
+
+    @classmethod
+    def bump(cls, using: str | None = None) -> None:
+        manager = cls.objects.db_manager(using)
+        if not manager.update(changes=models.F("changes") + 1):
+            manager.create(changes=1)

@@ -6,7 +6,8 @@ request, that was most of a search page's time, and it grew with the hits (thous
 times the data). Instead each process holds a `Snapshot`: per measure its region, chapter,
 report, curation, goals and name, as plain tuples, read in three queries. `current()` returns it
 and reads it again when `data_version()` has changed, so an import or an admin's save shows on
-the next request, in every process.
+the next request, in every process and on every node. The same version keys the page cache and
+the pages' ETags (catalogue.views.cached_page).
 
 Regions, chapters and reports are not in the snapshot: they are read per request (three small
 queries) because an admin may rename them without touching a measure.
@@ -19,27 +20,69 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .models import Goal, Measure, Report
+from .models import (
+    AllocationAnswer,
+    Chapter,
+    DataStamp,
+    Goal,
+    Measure,
+    NoMeasures,
+    Project,
+    ProjectIndicator,
+    Region,
+    Report,
+)
 
 MeasureGoal = Measure.goals.through
 
+# The records the public pages show: any save or delete of one bumps the DataStamp.
+PUBLIC_MODELS = (
+    Report,
+    Region,
+    Chapter,
+    Goal,
+    Measure,
+    NoMeasures,
+    AllocationAnswer,
+    Project,
+    ProjectIndicator,
+)
+
 
 def data_version() -> str:
-    """A marker that changes when the catalogue's data change: an import stamps the report, an
-    admin save stamps the measure (`updated`), new or deleted records change the ids and counts,
-    a goal's edit adds a row to its history. One query of seven aggregates."""
+    """A marker that changes when the public data change. The DataStamp counts every save and
+    delete made through the ORM (admin edits) and every import; the aggregates also catch
+    writes that send no signals (bulk updates stamp `updated`, an import stamps the report).
+    One query."""
     q = connection.ops.quote_name
-    measure, goal, report = (q(m._meta.db_table) for m in (Measure, Goal, Report))
-    goal_history = q(Goal.history.model._meta.db_table)
+    measure, report, stamp = (q(m._meta.db_table) for m in (Measure, Report, DataStamp))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT MAX(updated) FROM {measure}), (SELECT MAX(id) FROM {measure}),"
-            f" (SELECT COUNT(*) FROM {measure}), (SELECT MAX(id) FROM {goal}),"
-            f" (SELECT COUNT(*) FROM {goal}), (SELECT MAX(history_id) FROM {goal_history}),"
+            f"SELECT (SELECT MAX(changes) FROM {stamp}), (SELECT MAX(updated) FROM {measure}),"
+            f" (SELECT MAX(id) FROM {measure}), (SELECT COUNT(*) FROM {measure}),"
             f" (SELECT MAX(imported_at) FROM {report})"
         )
         return "|".join(map(str, cursor.fetchone()))
+
+
+def _saved_or_deleted(sender, using=None, **kwargs):
+    DataStamp.bump(using)
+
+
+def _goals_changed(sender, action, using=None, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        DataStamp.bump(using)
+
+
+def connect_signals() -> None:
+    """Bump the stamp on every change to the public data (CatalogueConfig.ready calls this)."""
+    for model in PUBLIC_MODELS:
+        uid = f"catalogue-stamp-{model.__name__}"
+        post_save.connect(_saved_or_deleted, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_saved_or_deleted, sender=model, dispatch_uid=f"{uid}-delete")
+    m2m_changed.connect(_goals_changed, sender=MeasureGoal, dispatch_uid="catalogue-stamp-goals")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from catalogue.models import (
     AllocationAnswer,
     Chapter,
+    DataStamp,
     Goal,
     Measure,
     NoMeasures,
@@ -96,6 +97,8 @@ def load_report(
     """Write the parsed report; with dry_run everything is rolled back at the end."""
     with transaction.atomic():
         result = _Loader(parsed, source_name=source_name, checksum=checksum).run(dry_run)
+        # Bulk writes send no signals: tell the pages' caches once (catalogue.snapshot).
+        DataStamp.bump()
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -89,3 +89,28 @@ def test_chapter_page_counts_only_its_chapter(client, cat):
     assert count_of(html, "region", "skane") == 1
     assert count_of(html, "region", "orebro") == 1
     assert count_of(html, "region", "gotland") == 0
+
+
+def test_every_public_change_changes_the_version(cat):
+    from catalogue.models import AllocationAnswer, ErrorReport, NoMeasures, Region
+
+    def changes(action) -> bool:
+        before = snapshot.data_version()
+        action()
+        return snapshot.data_version() != before
+
+    region = Region.objects.get(slug="gotland")
+    region.name = "Gotland (ändrad)"
+    assert changes(region.save)  # a rename touches no measure
+    no_measures = NoMeasures.objects.first()
+    no_measures.text = "Inga insatser alls."
+    assert changes(no_measures.save)
+    answer = AllocationAnswer.objects.first()
+    answer.text = "Ny text."
+    assert changes(answer.save)
+    measure = cat.measures["besok"]
+    assert changes(lambda: measure.goals.add(cat.goals["sdg8"]))  # a link, the measure unsaved
+    assert changes(lambda: measure.goals.remove(cat.goals["sdg8"]))
+    assert changes(no_measures.delete)
+    # Visitors' error reports are not public data.
+    assert not changes(lambda: ErrorReport.objects.create(measure=measure, message="Fel årtal."))
