@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -121,30 +122,63 @@ def shade(count: int, bins: list[tuple[int, int, int]]) -> int:
     return 0
 
 
-def cached_page(view):
-    """Serve a public page from the cache while the data are unchanged.
+def _code_version() -> str:
+    """Changes when a deploy changes the templates, the code or the translations: part of every
+    ETag, so that a browser does not keep a page that the new code renders differently."""
+    digest = hashlib.sha256()
+    base = settings.BASE_DIR
+    for pattern in ("templates/**/*.html", "catalogue/**/*.py", "locale/**/*.mo"):
+        for path in sorted(base.glob(pattern)):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(base)}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
+    return digest.hexdigest()[:16]
 
-    On only when settings.PAGE_CACHE_SECONDS > 0. The key is the absolute URL, the active language
-    (LocaleMiddleware has chosen it from the cookie or Accept-Language) and `data_version()`, so
-    an import or an admin save shows at once; edits that change no measure (a chapter 8 answer)
-    show within PAGE_CACHE_SECONDS. Only whole 200 responses are kept (no streamed exports). The
-    pages carry nothing per visitor: the language switch needs no CSRF token.
+
+CODE_VERSION = _code_version()
+
+
+def cached_page(view):
+    """Answer public pages and exports from what is known before any rendering: the data's
+    version (catalogue.snapshot.data_version(), one query).
+
+    - ETag: a hash of the active language (LocaleMiddleware chose it from the cookie or
+      Accept-Language), the absolute URL (the measure page's citation names the host it was
+      asked for), the data's version and the code's. A browser that sends it back in
+      If-None-Match gets a 304 without the page or export being made again.
+    - With settings.PAGE_CACHE_SECONDS > 0, whole 200 responses (not streamed exports) are kept
+      under the same key. An import or any admin save changes the version, so both show at once.
+    The pages carry nothing per visitor: the language switch needs no CSRF token.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
-        if seconds <= 0 or request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        # The absolute URL: the measure page's citation names the host it was asked for.
         request.data_version = data_version()  # the list pages' snapshot uses it too
-        raw = "\n".join((get_language() or "", request.build_absolute_uri(), request.data_version))
-        key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
-        response = cache.get(key)
-        if response is not None:
-            return response
+        raw = "\n".join(
+            (
+                get_language() or "",
+                request.build_absolute_uri(),
+                request.data_version,
+                CODE_VERSION,
+            )
+        )
+        digest = hashlib.sha256(raw.encode()).hexdigest()
+        etag = f'"{digest[:32]}"'
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
+        seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+        key = f"page:{digest}"
+        if seconds > 0:
+            response = cache.get(key)
+            if response is not None:
+                return response
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
+        if response.status_code != 200:
+            return response
+        response["ETag"] = etag
+        if seconds > 0 and not response.streaming:
             if hasattr(response, "render") and callable(response.render):
                 response.add_post_render_callback(lambda r: cache.set(key, r, seconds))
             else:

@@ -181,3 +181,24 @@ def test_xlsx_survives_control_characters(client, cat):
 def test_export_query_count_is_bounded(client, cat, fmt, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         body(export(client, fmt))
+
+
+def test_export_answers_304_until_the_data_change(client, cat, django_assert_max_num_queries):
+    first = export(client, "csv", region="skane")
+    etag = first["ETag"]
+    assert etag
+    with django_assert_max_num_queries(1):  # the data's version; nothing is exported again
+        again = client.get(
+            "/insatser/", {"format": "csv", "region": "skane"}, headers={"if-none-match": etag}
+        )
+    assert again.status_code == 304
+    other = export(client, "json", region="skane")
+    assert other["ETag"] != etag  # each format and filter has its own
+    measure = cat.measures["vindkraft"]
+    measure.name = "Vindkraft till havs"
+    measure.save()
+    changed = client.get(
+        "/insatser/", {"format": "csv", "region": "skane"}, headers={"if-none-match": etag}
+    )
+    assert changed.status_code == 200
+    assert "Vindkraft till havs" in body(changed).decode("utf-8-sig")
