@@ -33,6 +33,7 @@ import time
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -132,10 +133,25 @@ def sample_ids(env: dict[str, str], count: int = 50) -> list[int]:
     return [int(i) for i in result.stdout.split()]
 
 
-def endpoints(ids: list[int]) -> dict[str, list[str]]:
+def sample_queries(env: dict[str, str], count: int = 300) -> list[str]:
+    """`count` distinct one-word queries: words of five letters or more from the measures' names,
+    drawn with a fixed seed, so that a run asks what no cache has seen yet."""
+    code = (
+        "import random, re; from catalogue.models import Measure; "
+        "words = sorted({w.lower() for n in Measure.objects.values_list('name', flat=True) "
+        "for w in re.findall(r'\\w{5,}', n) if not w.isdigit()}); "
+        f"print(' '.join(random.Random(1).sample(words, min({count}, len(words)))))"
+    )
+    result = servers.run(manage("shell", "-v0", "-c", code), env)
+    return result.stdout.split()
+
+
+def endpoints(ids: list[int], queries: list[str]) -> dict[str, list[str]]:
     return {
         "home": ["/"],
         "search+facets": [f"/insatser/?q={SEARCH_QUERY}"],
+        # Each request a different word: the uncached price of a search page.
+        f"search+facets, {len(queries)} queries": [f"/insatser/?q={quote(q)}" for q in queries],
         "filtered list": ["/insatser/?region=skane&chapter=3"],
         "measure page": [f"/insatser/{pk}/" for pk in ids],
         "CSV export": ["/insatser/?region=skane&format=csv"],
@@ -262,8 +278,9 @@ def bench_size(size: int, kind: str, args: argparse.Namespace, results: dict) ->
         entry["load"] = {}
         if size in args.load_sizes and not args.skip_index:
             ids = sample_ids(env)
+            queries = sample_queries(env)
             with servers.gunicorn(env) as base_url:
-                for name, paths in endpoints(ids).items():
+                for name, paths in endpoints(ids, queries).items():
                     for response in (servers.fetch(base_url + p, timeout=300) for p in paths[:3]):
                         assert response.status == 200, (name, response.status)
                     entry["load"][name] = []
@@ -272,21 +289,27 @@ def bench_size(size: int, kind: str, args: argparse.Namespace, results: dict) ->
                         log(f"  {name} ×{clients}: {figures}")
                         entry["load"][name].append(figures)
                 if args.soak:
-                    mixed = [p for paths in endpoints(ids).values() for p in paths[:5]]
+                    mixed = [p for paths in endpoints(ids, queries).values() for p in paths[:5]]
                     entry["soak"] = load(base_url, mixed, max(args.clients), args.soak)
                     log(f"  soak: {entry['soak']}")
             if kind == "sqlite" and args.datasette and DATASETTE.exists():
                 db_path = folder / "datasette.db"
                 build_datasette_db(folder / "db.sqlite3", db_path)
-                path = f"/datasette/measures?_search={SEARCH_QUERY}&_facet=region&_facet=chapter"
+                facets = "&_facet=region&_facet=chapter"
+                path = f"/datasette/measures?_search={SEARCH_QUERY}{facets}"
+                distinct = [f"/datasette/measures?_search={quote(q)}{facets}" for q in queries]
                 with datasette(db_path) as base_url:
                     check = servers.fetch(base_url + path)
                     assert check.status == 200, check.text[:500]
-                    entry["datasette"] = []
-                    for clients in args.clients:
-                        figures = load(base_url, [path], clients, args.duration)
-                        log(f"  datasette search+facets ×{clients}: {figures}")
-                        entry["datasette"].append(figures)
+                    entry["datasette"] = {
+                        "search+facets": [],
+                        f"search+facets, {len(queries)} queries": [],
+                    }
+                    for name, paths in zip(entry["datasette"], ([path], distinct), strict=True):
+                        for clients in args.clients:
+                            figures = load(base_url, paths, clients, args.duration)
+                            log(f"  datasette {name} ×{clients}: {figures}")
+                            entry["datasette"][name].append(figures)
         results["runs"].append(entry)
         (OUT / f"{args.name}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
@@ -296,7 +319,7 @@ def markdown(results: dict) -> str:
     loads = [
         figures["load_avg_before"]
         for run in results["runs"]
-        for group in [*run["load"].values(), run.get("datasette", []), [run.get("soak")]]
+        for group in [*run["load"].values(), *run.get("datasette", {}).values(), [run.get("soak")]]
         for figures in group
         if figures
     ]
@@ -323,8 +346,8 @@ def markdown(results: dict) -> str:
     ]
     for run in results["runs"]:
         rows = [(run["database"], name, figures) for name, figures in run["load"].items()]
-        if run.get("datasette"):
-            rows.append(("Datasette 0.65", "search+facets", run["datasette"]))
+        for name, figures in run.get("datasette", {}).items():
+            rows.append(("Datasette 0.65", name, figures))
         if run.get("soak"):
             rows.append((run["database"], f"all pages, {results['soak']} s", [run["soak"]]))
         for server, name, figures in rows:
