@@ -38,12 +38,15 @@ import fcntl
 import functools
 import html
 import logging
+import operator
 import os
+import pickle
 import re
 import shutil
 import threading
 import time
 import uuid
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -52,7 +55,7 @@ from pathlib import Path
 from django.conf import settings
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.qparser import (
@@ -64,7 +67,7 @@ from whoosh.qparser import (
     PlusMinusPlugin,
     RangePlugin,
 )
-from whoosh.system import pack_uint
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import CLEAR
 
@@ -416,7 +419,12 @@ class _BulkSegment:
         for tbytes, freq, weight, vbytes in field.index(value):
             if field.scorable:
                 length += freq
-            terms.setdefault(tbytes, []).append((docnum, weight, vbytes))
+            entry = terms.get(tbytes)
+            if entry is None:
+                entry = terms[tbytes] = (array("I"), array("d"), [])
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            entry[2].append(vbytes or b"")
         return length
 
     def _words(self, text: str) -> analysis.Words:
@@ -485,7 +493,6 @@ class _BulkSegment:
         writer.docnum = self.docbase + self.count
         writer._added = True
         fieldwriter = writer.fieldwriter
-        blocklimit = writer.codec._blocklimit
         docbase = self.docbase
         for name in sorted(self.postings):
             terms = self.postings.pop(name)
@@ -499,59 +506,142 @@ class _BulkSegment:
             if docbase:
                 lengths = array("I", bytes(4 * docbase)) + lengths
             fieldwriter.start_field(name, field)
+            terms_out = _TermWriter(fieldwriter, writer.codec, field)
             plan = self.plans[name]
             if plan is None:
                 for tbytes in sorted(terms):
-                    postings = terms[tbytes]
-                    docnums = array("I", (p[0] for p in postings))
-                    weights = [p[1] for p in postings]
-                    values = [p[2] or b"" for p in postings]
-                    _write_term(fieldwriter, tbytes, docnums, weights, values, lengths, blocklimit)
+                    docnums, weights, values = terms.pop(tbytes)
+                    terms_out.write(tbytes, docnums, weights, values, lengths)
             elif plan[1]:
                 encode = field.format.encode
+                # A single position's encoding, pack_uint(1) + dumps([position], 2), as a new
+                # bytes object each time (pickle would write a shared one as a back-reference).
+                one = pack_uint(1)
+                single = {}
                 for term in sorted(terms):
                     docnums, freqs, positions = terms.pop(term)
                     values = []
                     start = 0
                     for freq in freqs:
-                        end = start + freq
-                        values.append(encode(positions[start:end]))
-                        start = end
+                        if freq == 1:
+                            position = positions[start]
+                            tail = single.get(position)
+                            if tail is None:
+                                tail = single[position] = encode((position,))[len(one) :]
+                            values.append(one + tail)
+                        else:
+                            values.append(encode(positions[start : start + freq]))
+                        start += freq
                     tbytes = term.encode("utf-8")
-                    _write_term(fieldwriter, tbytes, docnums, freqs, values, lengths, blocklimit)
+                    terms_out.write(tbytes, docnums, freqs, values, lengths)
             else:
                 for term in sorted(terms):
                     docnums, freqs = terms.pop(term)
-                    values = [pack_uint(freq) for freq in freqs]
+                    values = [_UINTS[freq] if freq < 256 else pack_uint(freq) for freq in freqs]
                     tbytes = term.encode("utf-8")
-                    _write_term(fieldwriter, tbytes, docnums, freqs, values, lengths, blocklimit)
+                    terms_out.write(tbytes, docnums, freqs, values, lengths)
             fieldwriter.finish_field()
 
 
-def _write_term(fieldwriter, tbytes, docnums, weights, values, lengths, blocklimit) -> None:
-    """One term's postings, as `fieldwriter.start_term()`, one `add()` per posting and
-    `finish_term()` write them, but a block at a time: the postings writer's block buffer is
-    filled at once (ids, weights, values and the block's statistics, as its `add_posting()` keeps
-    them), written when full, and the last block is left to `finish_term()`."""
-    fieldwriter.start_term(tbytes)
-    postwriter = fieldwriter._postwriter
-    count = len(docnums)
-    for start in range(0, count, blocklimit):
-        end = min(start + blocklimit, count)
-        ids = docnums[start:end]
-        block_weights = array("f", weights[start:end])
-        postwriter._ids = ids
-        postwriter._weights = block_weights
-        postwriter._values = [v for v in values[start:end] if v]
-        heaviest = float(max(weights[start:end]))  # the weights Whoosh is given are floats
-        postwriter._maxweight = heaviest if heaviest > 0 else 0
-        known = [lengths[d] for d in ids]
-        known = [n for n in known if n]
-        postwriter._minlength = min(known) if known else None
-        postwriter._maxlength = max(known) if known else 0
-        if end < count:
-            postwriter._write_block()
-    fieldwriter.finish_term()
+_UINTS = [pack_uint(n) for n in range(256)]
+
+
+class _TermWriter:
+    """Writes one field's terms, each with all its postings, as W3FieldWriter.start_term(), one
+    add() per posting and finish_term() do (W3PostingsWriter: blocks of `blocklimit` postings,
+    each a pickled header and pickled ids, weights and values; then the term's W3TermInfo in
+    the term table), but a block at a time instead of a posting at a time."""
+
+    def __init__(self, fieldwriter, codec, fieldobj):
+        if not isinstance(codec, W3Codec) or codec._inlinelimit > 1:
+            raise ValueError("The bulk index writer writes W3Codec postings, never inlined.")
+        self.postfile = fieldwriter._postfile
+        self.tindex = fieldwriter._tindex
+        self.prefix = pack_ushort(fieldwriter._fieldid)
+        self.blocklimit = codec._blocklimit
+        self.compression = codec._compression
+        self.fixedsize = fieldobj.format.fixed_value_size()
+
+    def write(self, tbytes: bytes, docnums, weights, values, lengths) -> None:
+        """`docnums` ascending, with each posting's weight, value bytes, and `lengths` the
+        field's length (as stored) by document number."""
+        postfile = self.postfile
+        startoffset = postfile.tell()
+        out = [WHOOSH3_HEADER_MAGIC]
+        # W3TermInfo's statistics, updated per block as its add_block() does
+        total, df, minlength, maxlength, maxweight, minid, maxid = 0, 0, None, 0, 0, None, 0
+        count = len(docnums)
+        limit = self.blocklimit
+        comp = self.compression
+        fixedsize = self.fixedsize
+        for start in range(0, count, limit):
+            end = min(start + limit, count)
+            ids = docnums[start:end]
+            block_weights = array("f", weights[start:end])
+            heaviest = float(max(weights[start:end]))  # the weights Whoosh is given are floats
+            block_maxweight = heaviest if heaviest > 0 else 0
+            known = [n for n in map(lengths.__getitem__, ids) if n]
+            block_minlength = min(known) if known else None
+            block_maxlength = max(known) if known else 0
+
+            total += sum(block_weights)
+            df += len(ids)
+            minlength = block_minlength if minlength is None else min(minlength, block_minlength)
+            maxlength = max(maxlength, block_maxlength)
+            maxweight = max(maxweight, block_maxweight)
+            if minid is None:
+                minid = ids[0]
+            maxid = ids[-1]
+
+            # _mini_ids(), _mini_weights(), _mini_values()
+            mini_ids = tuple(map(operator.sub, ids, _ZERO + ids[:-1]))
+            first = block_weights[0]
+            if block_weights.count(first) == len(block_weights):
+                mini_weights = None if first == 1.0 else first
+            else:
+                mini_weights = tuple(block_weights)
+            block_values = [v for v in values[start:end] if v]
+            if fixedsize is None or fixedsize < 0:
+                mini_values = tuple(block_values)
+            elif fixedsize == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(block_values)
+            databytes = pickle.dumps((mini_ids, mini_weights, mini_values), 2)
+            if comp:
+                databytes = zlib.compress(databytes, comp)
+            infobytes = pickle.dumps(
+                (
+                    len(ids),
+                    ids[-1],
+                    block_maxweight,
+                    comp,
+                    length_to_byte(block_minlength),
+                    length_to_byte(block_maxlength),
+                ),
+                2,
+            )
+            blocklength = len(infobytes) + len(databytes)
+            if end == count:  # the last block says so by a negative length
+                blocklength = -blocklength
+            out += (pack_int(blocklength), infobytes, databytes)
+        data = b"".join(out)
+        postfile.write(data)
+        terminfo = W3TermInfo._struct.pack(
+            False,
+            total,
+            df,
+            0 if minlength is None else length_to_byte(minlength),
+            length_to_byte(maxlength),
+            maxweight,
+            0xFFFFFFFF if minid is None else minid,
+            0xFFFFFFFF if maxid is None else maxid,
+        )
+        terminfo += pack_long(startoffset) + pack_int(len(data))
+        self.tindex.add(self.prefix + tbytes, terminfo)
+
+
+_ZERO = array("I", [0])
 
 
 def _text_plan(field) -> tuple[bool | None, bool] | None:
