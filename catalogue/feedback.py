@@ -4,9 +4,10 @@ Spam protection, all server-side:
 - a honeypot field that people never see (a hidden block) and form-filling robots do fill;
 - a signed timestamp issued with the form: a submission sooner than MIN_SECONDS after it, or
   later than MAX_AGE_SECONDS, or with a forged or foreign token, is refused;
-- a per-IP rate limit in Django's cache: at most RATE_LIMIT posts per RATE_WINDOW_SECONDS, the
-  address read as the login lockout reads it (settings.AXES_CLIENT_IP_CALLABLE).
-  (With the default per-process memory cache the limit holds per worker process.)
+- a per-IP rate limit in the "shared" cache (files under VAR_DIR, common to every worker of the
+  server): at most RATE_LIMIT posts per RATE_WINDOW_SECONDS, the address read as the login
+  lockout reads it (settings.AXES_CLIENT_IP_CALLABLE). Behind a load balancer each server counts
+  its own posts.
 Accepted reports are stored as ErrorReport, the admin's review queue.
 """
 
@@ -15,7 +16,7 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.module_loading import import_string
@@ -111,6 +112,7 @@ def client_address(request) -> str:
 def _over_rate_limit(request) -> bool:
     """Count this post for the client's address; True once it is over the limit."""
     key = f"report-error:{client_address(request)}"
+    cache = caches["shared"]
     cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
     try:
         count = cache.incr(key)

@@ -191,6 +191,14 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "index"))
 # Public pages served whole from the cache while the data are unchanged (catalogue.views
 # .cached_page); 0 turns it off. Each gunicorn worker keeps its own local-memory cache.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Counts that every worker of this server must share: the error form's rate limit.
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("SHARED_CACHE_DIR", str(VAR_DIR / "cache")),
+    },
+}
 
 
 # Security headers; the HTTPS-only ones switch on with SECURE_SSL behind a TLS proxy.

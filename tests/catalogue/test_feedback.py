@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -20,10 +20,14 @@ def plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
+def empty_cache(settings, tmp_path):
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {**settings.CACHES["shared"], "LOCATION": str(tmp_path / "cache")},
+    }
+    caches["shared"].clear()
     yield
-    cache.clear()
+    caches["shared"].clear()
 
 
 @pytest.fixture
@@ -158,6 +162,16 @@ def test_rate_limit_per_address(measure, client, monkeypatch):
     # Another address is not affected.
     assert post(client, measure, ip="203.0.113.9").status_code == 302
     assert ErrorReport.objects.count() == 4
+
+
+def test_rate_limit_is_shared_by_the_workers(measure, client, settings):
+    """The count is kept in files: another worker's cache objects read the same count."""
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    assert post(client, measure).status_code == 302
+    assert post(client, measure).status_code == 302
+    other_worker = FileBasedCache(settings.CACHES["shared"]["LOCATION"], {})
+    assert other_worker.get("report-error:198.51.100.7") == 2
 
 
 def test_failed_posts_count_towards_the_limit(measure, client, monkeypatch):
