@@ -9,9 +9,8 @@ Why django-simple-history rather than django-reversion: it records every save th
 signals, so imports, bulk actions and admin edits all land in the same history, not only what
 runs inside a revision block; each version is an ordinary row in a historical table (queryable,
 and `diff_against` gives field-level deltas, goal links included), and its admin brings the
-history list and revert. Reverting restores a version's texts, region, chapter and curated flag;
-goal links are edited in their inline (each version records its goal links, the import's too,
-but the revert form does not write them back).
+history list and revert. Reverting restores a version's texts, region, chapter, curated flag and
+goal links (each version records its goal links, the import's too).
 """
 
 import difflib
@@ -464,12 +463,27 @@ class MeasureAdmin(CuratedAdmin):
         if not obj.source_key:
             obj.source_key = f"admin-{uuid.uuid4().hex}"
         super().save_model(request, obj, form, change)
+        self._restore_goals(request, obj)
         schedule_index(request, update=[obj.pk])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if any(formset.has_changed() for formset in formsets):
             _refresh_goal_snapshot(form.instance)
+
+    @staticmethod
+    def _restore_goals(request, measure) -> None:
+        """On a revert, bring back the version's goal links too (those whose goal still exists):
+        the revert form has no goal inline and simple-history saves only the measure's fields."""
+        match = request.resolver_match
+        if not (match and match.url_name.endswith("_simple_history") and match.args):
+            return
+        version = measure.history.filter(history_id=match.args[-1]).first()
+        if version is None:
+            return
+        goal_ids = [link.goal_id for link in version.goals.all()]
+        measure.goals.set(Goal.objects.filter(pk__in=goal_ids))
+        _refresh_goal_snapshot(measure)
 
     def delete_model(self, request, obj):
         pk = obj.pk

@@ -78,7 +78,9 @@ def _goals_changed(sender, action, using=None, **kwargs):
 
 def connect_signals() -> None:
     """Bump the stamp on every change to the public data (CatalogueConfig.ready calls this)."""
-    for model in PUBLIC_MODELS:
+    # The goal links: m2m_changed from goals.add()/set(), post_save/delete from the admin's
+    # inline, which writes the through rows itself.
+    for model in (*PUBLIC_MODELS, MeasureGoal):
         uid = f"catalogue-stamp-{model.__name__}"
         post_save.connect(_saved_or_deleted, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_saved_or_deleted, sender=model, dispatch_uid=f"{uid}-delete")

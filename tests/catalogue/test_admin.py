@@ -451,6 +451,24 @@ def test_revert_restores_the_earlier_text(
     assert index_calls[-1] == ("update", [measure.pk])
 
 
+def test_revert_restores_the_goal_links_too(measure, editor_client, index_calls):
+    sdg8, sdg13 = Goal.objects.get(sdg=8), Goal.objects.get(sdg=13)
+    save_measure(editor_client, measure)  # a version that links SDG 8 only
+    version = measure.history.first()
+    assert [link.goal_id for link in version.goals.all()] == [sdg8.pk]
+    measure.goals.set([sdg13])
+    save_measure(editor_client, measure, name="Innovationsslussen (klimat)")
+    assert list(measure.history.first().goals.values_list("goal_id", flat=True)) == [sdg13.pk]
+
+    url = reverse("admin:catalogue_measure_simple_history", args=[measure.pk, version.pk])
+    response = editor_client.post(url, changeform_data(editor_client.get(url)))
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.name == "Innovationsslussen"
+    assert list(measure.goals.all()) == [sdg8]
+    assert list(measure.history.first().goals.values_list("goal_id", flat=True)) == [sdg8.pk]
+
+
 def test_revert_keeps_the_latest_imported_original(measure, editor_client, index_calls):
     original = measure.history.earliest()
     # A later import refreshed what the source says.
