@@ -378,6 +378,8 @@ class _BulkSegment:
         self.postings = {name: {} for name, ftype in self.schema.items() if ftype.indexed}
         self.lengths = {name: array("I") for name in self.postings}
         self.lines: dict[str, analysis.Words] = {}
+        self.same_words: dict[str, str] = {}
+        self.large: dict[tuple[str, str, int], int] = {}  # (field, term, docnum) -> frequency
         self.forms: dict[bool, dict[str, tuple[str, ...]]] = {False: {}, True: {}}
         self.last_text = None
         self.last_words = None
@@ -437,7 +439,11 @@ class _BulkSegment:
         for line in text.split("\n"):
             words = lines.get(line)
             if words is None:
-                words = lines[line] = analysis.line_words(line)
+                words = analysis.line_words(line)
+                # One string per distinct word, however many lines hold it.
+                same = self.same_words
+                canonical = tuple([same.setdefault(w, w) for w in words.words])
+                words = lines[line] = analysis.Words(words.count, words.lead, canonical)
             parts.append(words)
         words = analysis.join_words(parts)
         self.last_text, self.last_words = text, words
@@ -467,21 +473,30 @@ class _BulkSegment:
             length += len(terms)
             pos += 1
         postings = self.postings[name]
+        # Frequencies take one byte each; a larger one is written as 0 and kept aside.
         if positions:
             for term, where in found.items():
                 entry = postings.get(term)
                 if entry is None:
-                    entry = postings[term] = (array("I"), array("I"), array("I"))
+                    entry = postings[term] = (array("I"), array("B"), array("I"))
                 entry[0].append(docnum)
-                entry[1].append(len(where))
+                try:
+                    entry[1].append(len(where))
+                except OverflowError:
+                    entry[1].append(0)
+                    self.large[name, term, docnum] = len(where)
                 entry[2].extend(where)
         else:
             for term, where in found.items():
                 entry = postings.get(term)
                 if entry is None:
-                    entry = postings[term] = (array("I"), array("I"))
+                    entry = postings[term] = (array("I"), array("B"))
                 entry[0].append(docnum)
-                entry[1].append(len(where))
+                try:
+                    entry[1].append(len(where))
+                except OverflowError:
+                    entry[1].append(0)
+                    self.large[name, term, docnum] = len(where)
         return length
 
     def finish(self) -> None:
@@ -520,6 +535,7 @@ class _BulkSegment:
                 single = {}
                 for term in sorted(terms):
                     docnums, freqs, positions = terms.pop(term)
+                    freqs = self._frequencies(name, term, docnums, freqs)
                     values = []
                     start = 0
                     for freq in freqs:
@@ -537,10 +553,21 @@ class _BulkSegment:
             else:
                 for term in sorted(terms):
                     docnums, freqs = terms.pop(term)
+                    freqs = self._frequencies(name, term, docnums, freqs)
                     values = [_UINTS[freq] if freq < 256 else pack_uint(freq) for freq in freqs]
                     tbytes = term.encode("utf-8")
                     terms_out.write(tbytes, docnums, freqs, values, lengths)
             fieldwriter.finish_field()
+
+    def _frequencies(self, name, term, docnums, freqs):
+        """The term's frequencies, those over 255 put back (see _add_text)."""
+        if 0 not in freqs:
+            return freqs
+        wide = array("I", freqs)
+        for i, freq in enumerate(freqs):
+            if not freq:
+                wide[i] = self.large.pop((name, term, docnums[i]))
+        return wide
 
 
 _UINTS = [pack_uint(n) for n in range(256)]

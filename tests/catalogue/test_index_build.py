@@ -39,6 +39,7 @@ EDGE_TEXTS = [
     "energi energi energi, energin, energins",
     "vätgastankstationer laddinfrastruktur solcellsparker",
     "\t  \n",
+    "vind " * 300 + "och sol",  # a frequency over 255
 ]
 
 
@@ -198,6 +199,9 @@ def test_bulk_build_equals_whoosh_on_the_report(tmp_path):
 def test_bulk_build_equals_whoosh_on_edge_cases(tmp_path):
     actual = _compare(tmp_path, _edge_documents())
     assert ("folded", b"orebro") in actual["terms"]
+    for field in ("name", "outputs"):  # with positions and without
+        postings = actual["terms"][field, b"vind"][-1]
+        assert max(weight for _, weight, _ in postings) == 300
 
 
 def test_bulk_build_of_nothing(tmp_path):
