@@ -7,7 +7,9 @@ Environment:
     DEBUG             "1"/"true" to enable debug mode (default off).
     ALLOWED_HOSTS     comma-separated (default "127.0.0.1,localhost").
     SEARCH_INDEX_DIR  folder of the Whoosh index (default var/index).
-    PAGE_CACHE_SECONDS  keep whole public pages this long while the data are unchanged (0: off).
+    PAGE_CACHE_SECONDS  keep whole public pages this long while the data are unchanged
+                      (default 300; 0: off). Any import or admin save shows at once.
+    SHARED_CACHE_DIR  files of the cache all workers share (default var/cache).
     SECURE_SSL        "1" behind HTTPS: secure cookies, HSTS, SSL redirect.
 """
 
@@ -189,8 +191,9 @@ STORAGES = {
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "index"))
 
 # Public pages served whole from the cache while the data are unchanged (catalogue.views
-# .cached_page); 0 turns it off. Each gunicorn worker keeps its own local-memory cache.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# .cached_page, keyed by catalogue.snapshot.data_version(), so an import or any admin save shows
+# at once); 0 turns it off. Each gunicorn worker keeps its own local-memory cache.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Counts that every worker of this server must share: the error form's rate limit.
