@@ -255,7 +255,10 @@ def bench_size(size: int, kind: str, args: argparse.Namespace, results: dict) ->
     report = report_file(size)
     with database(kind, size, folder) as database_url:
         env = servers.production_environment(
-            folder, database_url, WEB_CONCURRENCY=str(args.workers)
+            folder,
+            database_url,
+            WEB_CONCURRENCY=str(args.workers),
+            PAGE_CACHE_SECONDS=str(args.page_cache),
         )
         servers.run(manage("collectstatic", "--noinput", "-v0"), env)
         servers.run(manage("migrate", "--noinput", "-v0"), env)
@@ -326,6 +329,8 @@ def markdown(results: dict) -> str:
     lines = [
         f"Measured {m['date']} on {m['cores']} cores, {m['memory_gib']} GiB ({m['cpu']}), "
         f"Python {m['python']}, commit {m['commit']}, gunicorn with {results['workers']} workers, "
+        f"page cache {results.get('page_cache', 0) or 'off'}"
+        f"{' s' if results.get('page_cache') else ''}, "
         f"{results['duration']} s per run, {'wrk' if m['wrk'] else 'bench/loadgen.py'}; "
         f"1-minute load average before the runs {min(loads, default=0)}–{max(loads, default=0)} "
         "(other work on the machine shows there).",
@@ -369,6 +374,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=10, help="seconds per load run")
     parser.add_argument("--soak", type=float, default=60, help="seconds of mixed load (0: none)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument(
+        "--page-cache",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="PAGE_CACHE_SECONDS for the server (default 0: every page rendered afresh)",
+    )
     parser.add_argument("--no-datasette", dest="datasette", action="store_false")
     parser.add_argument("--name", default="results", help="bench/out/NAME.json and NAME.md")
     parser.add_argument(
@@ -384,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "machine": machine(),
         "workers": args.workers,
+        "page_cache": args.page_cache,
         "duration": args.duration,
         "soak": args.soak,
         "runs": [],
