@@ -48,6 +48,7 @@ import time
 import uuid
 import zlib
 from array import array
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -375,12 +376,16 @@ class _BulkSegment:
             self.plans[name] = _text_plan(fieldtype)
         # field -> term -> [docnums, frequencies(, positions)]; generic fields: a list of
         # (docnum, weight, value bytes) per term.
-        self.postings = {name: {} for name, ftype in self.schema.items() if ftype.indexed}
+        self.postings = {
+            name: {} if self.plans[name] is None else _TextPostings(self.plans[name][1])
+            for name, ftype in self.schema.items()
+            if ftype.indexed
+        }
         self.lengths = {name: array("I") for name in self.postings}
         self.lines: dict[str, analysis.Words] = {}
         self.same_words: dict[str, str] = {}
         self.large: dict[tuple[str, str, int], int] = {}  # (field, term, docnum) -> frequency
-        self.forms: dict[bool, dict[str, tuple[str, ...]]] = {False: {}, True: {}}
+        self.forms = {False: _Forms(False), True: _Forms(True)}
         self.last_text = None
         self.last_words = None
 
@@ -452,52 +457,36 @@ class _BulkSegment:
     def _add_text(self, name, plan, text, docnum) -> int:
         folding, positions = plan
         words = self._words(text)
-        # folding None: the exact analyzer, which keeps the words as they are
-        local_forms = None if folding is None else self.forms[folding]
-        found: dict[str, list[int]] = {}
-        length = 0
-        pos = words.lead
-        for word in words.words:
-            if local_forms is None:
-                terms = (word,)
-            else:
-                terms = local_forms.get(word)
-                if terms is None:
-                    terms = local_forms[word] = analysis.word_forms(word, True, folding)
-            for term in terms:
-                seen = found.get(term)
-                if seen is None:
-                    found[term] = [pos]
-                else:
-                    seen.append(pos)
-            length += len(terms)
-            pos += 1
         postings = self.postings[name]
-        # Frequencies take one byte each; a larger one is written as 0 and kept aside.
+        # folding None: the exact analyzer, which keeps the words as they are
+        forms = None if folding is None else self.forms[folding]
         if positions:
-            for term, where in found.items():
-                entry = postings.get(term)
-                if entry is None:
-                    entry = postings[term] = (array("I"), array("B"), array("I"))
-                entry[0].append(docnum)
-                try:
-                    entry[1].append(len(where))
-                except OverflowError:
-                    entry[1].append(0)
-                    self.large[name, term, docnum] = len(where)
-                entry[2].extend(where)
+            found = defaultdict(list)
+            if forms is None:
+                for pos, word in enumerate(words.words, words.lead):
+                    found[word].append(pos)
+            else:
+                for pos, word in enumerate(words.words, words.lead):
+                    for term in forms[word]:
+                        found[term].append(pos)
+            counts = {term: len(where) for term, where in found.items()}
         else:
-            for term, where in found.items():
-                entry = postings.get(term)
-                if entry is None:
-                    entry = postings[term] = (array("I"), array("B"))
-                entry[0].append(docnum)
-                try:
-                    entry[1].append(len(where))
-                except OverflowError:
-                    entry[1].append(0)
-                    self.large[name, term, docnum] = len(where)
-        return length
+            if forms is None:
+                counts = Counter(words.words)
+            else:
+                counts = Counter([term for word in words.words for term in forms[word]])
+        # Frequencies take one byte each; a larger one is written as 0 and kept aside.
+        for term, count in counts.items():
+            entry = postings[term]
+            entry[0].append(docnum)
+            try:
+                entry[1].append(count)
+            except OverflowError:
+                entry[1].append(0)
+                self.large[name, term, docnum] = count
+            if positions:
+                entry[2].extend(found[term])
+        return sum(counts.values())
 
     def finish(self) -> None:
         """Write the postings, field by field and term by term in order, and tell the writer
@@ -571,6 +560,33 @@ class _BulkSegment:
 
 
 _UINTS = [pack_uint(n) for n in range(256)]
+
+
+class _Forms(dict):
+    """word -> analysis.word_forms(word, True, folding), each computed once."""
+
+    def __init__(self, folding: bool):
+        super().__init__()
+        self.folding = folding
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        forms = self[word] = analysis.word_forms(word, True, self.folding)
+        return forms
+
+
+class _TextPostings(dict):
+    """term -> (document numbers, frequencies[, positions]), made at the term's first use."""
+
+    def __init__(self, positions: bool):
+        super().__init__()
+        self.positions = positions
+
+    def __missing__(self, term: str):
+        if self.positions:
+            entry = self[term] = (array("I"), array("B"), array("I"))
+        else:
+            entry = self[term] = (array("I"), array("B"))
+        return entry
 
 
 class _TermWriter:
