@@ -21,6 +21,10 @@ query has no å/ä/ö. A hyphenated query word ("e-handel") is a phrase. Phrases
 fields that keep word positions: the name, the description and the folded all-text field.
 Excerpts are made on demand (SearchResult.highlights is a lazy Mapping): escaped text, <mark> only.
 
+A full rebuild writes its one segment in bulk (_BulkSegment: each distinct line and word analysed
+once, postings kept in arrays and written a term at a time), byte for byte the segment Whoosh's
+own add_document() and commit() would write; an admin's update goes through Whoosh's writer.
+
 Concurrency: several processes read while one writes. The index folder settings.SEARCH_INDEX_DIR
 holds generations (`gen-*` folders) and a pointer file CURRENT naming the one in use. A full rebuild
 builds a new generation and replaces CURRENT atomically; updates write into the current generation.
