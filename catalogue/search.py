@@ -359,8 +359,8 @@ class _BulkSegment:
       each distinct line once, each distinct word's stems once);
     - postings are kept per field and term in compact arrays rather than as one Python tuple
       each in Whoosh's posting pool, which sorts them all and spills them to temporary files;
-    - each term's postings go to the field writer once, in order, with the lengths this class
-      already knows instead of reading them back per posting.
+    - each term's posting blocks and term info are encoded at once (`_TermWriter`), with the
+      field lengths this class already knows instead of reading them back per posting.
 
     Stored fields, lengths and columns go through the writer's own per-document writer, and
     `writer.commit()` then finishes the segment (its posting pool stays empty).
@@ -369,17 +369,18 @@ class _BulkSegment:
     CACHE_LIMIT = 200_000  # distinct lines remembered (their words); then forgotten at once
 
     def __init__(self, writer):
+        if writer.docnum:
+            raise ValueError("The bulk index writer starts a new segment.")
         self.writer = writer
         self.schema = writer.schema
         self.count = 0
-        self.docbase = writer.docnum
         self.plans = {}
         for name, fieldtype in self.schema.items():
             if fieldtype.vector or fieldtype.separate_spelling():
                 raise ValueError(f"The bulk index writer does not write {name!r}.")
             self.plans[name] = _text_plan(fieldtype)
-        # field -> term -> [docnums, frequencies(, positions)]; generic fields: a list of
-        # (docnum, weight, value bytes) per term.
+        # field -> term -> (docnums, frequencies[, positions]) for text fields, (docnums,
+        # weights, value bytes) for the others (ID, NUMERIC), each posting at the same index.
         self.postings = {
             name: {} if self.plans[name] is None else _TextPostings(self.plans[name][1])
             for name, ftype in self.schema.items()
@@ -397,7 +398,7 @@ class _BulkSegment:
         """Add one document, as `writer.add_document(**fields)` does."""
         perdoc = self.writer.perdocwriter
         schema = self.schema
-        docnum = self.docbase + self.count
+        docnum = self.count
         lengths = {}
         perdoc.start_doc(docnum)
         for name in sorted(fields):
@@ -498,10 +499,9 @@ class _BulkSegment:
         writer = self.writer
         if not self.count:
             return
-        writer.docnum = self.docbase + self.count
+        writer.docnum = self.count
         writer._added = True
         fieldwriter = writer.fieldwriter
-        docbase = self.docbase
         for name in sorted(self.postings):
             terms = self.postings.pop(name)
             if not terms:
@@ -511,8 +511,6 @@ class _BulkSegment:
             lengths = array(
                 "I", (byte_to_length(length_to_byte(n)) if n else 0 for n in self.lengths[name])
             )
-            if docbase:
-                lengths = array("I", bytes(4 * docbase)) + lengths
             fieldwriter.start_field(name, field)
             terms_out = _TermWriter(fieldwriter, writer.codec, field)
             plan = self.plans[name]
