@@ -52,7 +52,7 @@ import time
 import uuid
 import zlib
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -807,10 +807,11 @@ def _searcher():
 
 
 def reset() -> None:
-    """Forget this process's searcher (tests that switch index folders call it)."""
+    """Forget this process's searcher and results (tests that switch index folders call it)."""
     global _reader
     with _reader_lock:
         _reader = None
+    _results.clear()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -918,7 +919,12 @@ def _positive_terms(q) -> Iterator[tuple[str, str]]:
 
 
 def search(query: str, *, limit: int | None = None) -> SearchResult:
-    """Ranked measure ids for a Swedish query, with excerpts and a "did you mean"."""
+    """Ranked measure ids for a Swedish query, with excerpts and a "did you mean".
+
+    The results of recent queries are kept with the searcher that found them (see _Results):
+    asked again before the index changes, a query costs no search, and its excerpts already
+    made are reused.
+    """
     text = (query or "").strip()
     if not text:
         return SearchResult(available=index_exists())
@@ -926,7 +932,16 @@ def search(query: str, *, limit: int | None = None) -> SearchResult:
         searcher = _searcher()
     except SearchUnavailable:
         return SearchResult(available=False)
+    key = (text, limit)
+    result = _results.get(searcher, key)
+    if result is None:
+        result = _search(searcher, text, limit)
+        if result.available:
+            _results.put(searcher, key, result)
+    return result
 
+
+def _search(searcher, text: str, limit: int | None) -> SearchResult:
     parsed_ok = is_well_formed(text)
     if not parsed_ok:
         text = _plain_words(text)
@@ -957,6 +972,51 @@ def search(query: str, *, limit: int | None = None) -> SearchResult:
     )
 
 
+class _Results:
+    """The results of this process's recent queries, for the searcher that found them.
+
+    Dropped whole when the searcher changes (an update or a rebuild of the index), and the least
+    recently asked dropped first once they hold more than MAX_HITS ids in all (at 100 times the
+    report a common word has some 10,000 hits: about 1 MB).
+    """
+
+    MAX_HITS = 200_000
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._searcher = None
+        self._entries: OrderedDict[tuple, SearchResult] = OrderedDict()
+        self._hits = 0
+
+    def get(self, searcher, key: tuple) -> SearchResult | None:
+        with self._lock:
+            if searcher is not self._searcher:
+                return None
+            result = self._entries.get(key)
+            if result is not None:
+                self._entries.move_to_end(key)
+            return result
+
+    def put(self, searcher, key: tuple, result: SearchResult) -> None:
+        with self._lock:
+            if searcher is not self._searcher:
+                self._searcher, self._entries, self._hits = searcher, OrderedDict(), 0
+            if key in self._entries:
+                return
+            self._entries[key] = result
+            self._hits += len(result.ids) + 1
+            while self._hits > self.MAX_HITS and len(self._entries) > 1:
+                _, dropped = self._entries.popitem(last=False)
+                self._hits -= len(dropped.ids) + 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._searcher, self._entries, self._hits = None, OrderedDict(), 0
+
+
+_results = _Results()
+
+
 def _ranked_ids(searcher, results) -> list[tuple[int, int]]:
     """(measure id, docnum) of each hit, best first, read from the id column."""
     docnums = [docnum for _, docnum in results.top_n]
@@ -982,6 +1042,11 @@ class _Matcher:
         self.parts = {s for s in stems if len(s) >= 4}
         self.folded_parts = {s for s in folded if len(s) >= 4}
         self._seen: dict[str, bool] = {}  # word as written → matched
+        # Every word matches() accepts contains one of these (stems are prefixes of the words
+        # they come from, parts and prefixes are substrings): a text is scanned for them and
+        # only the words around a hit are checked.
+        self.needles = _needles(stems | exact | prefixes)
+        self.folded_needles = _needles(folded) if folded else None
 
     @classmethod
     def from_query(cls, q, *, folding: bool) -> _Matcher:
@@ -1023,6 +1088,13 @@ class _Matcher:
         return False
 
 
+def _needles(terms: set[str]) -> re.Pattern | None:
+    terms = {t for t in terms if t}
+    if not terms:
+        return None
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+
+
 @functools.lru_cache(maxsize=100_000)
 def _word_keys(word: str) -> tuple[str, str, str, str]:
     """A word of a stored text as excerpts compare it: lowercased, stemmed, folded, both."""
@@ -1034,13 +1106,61 @@ def _word_keys(word: str) -> tuple[str, str, str, str]:
 _WORD = re.compile(r"\w+")
 
 
+class _Word:
+    """A word of a text, as much of re.Match as excerpt() uses."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, start: int, end: int, text: str):
+        self._start, self._end, self._text = start, end, text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text
+
+
+def _marked_words(text: str, matcher: _Matcher) -> list:
+    """The words of `text` that the query matched, in order."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a letter whose lowercase is longer: scan every word
+        return [m for m in _WORD.finditer(text) if matcher.matches(m.group())]
+    spans: set[tuple[int, int]] = set()
+    for needles, haystack in (
+        (matcher.needles, lower),
+        (matcher.folded_needles, analysis.fold(lower) if matcher.folded_needles else ""),
+    ):
+        if needles is None:
+            continue
+        for hit in needles.finditer(haystack):
+            start, end = hit.start(), hit.end()
+            while start > 0 and _is_word_char(text[start - 1]):
+                start -= 1
+            while end < len(text) and _is_word_char(text[end]):
+                end += 1
+            spans.add((start, end))
+    marked = []
+    for start, end in sorted(spans):
+        word = text[start:end]
+        if matcher.matches(word):
+            marked.append(_Word(start, end, word))
+    return marked
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def excerpt(text: str, matcher: _Matcher, *, size: int = EXCERPT_CHARS) -> tuple[str, int]:
     """A window of `text` around its most matched words, escaped, matches in <mark>.
 
     Returns (html, number of matched words in the window).
     """
-    words = list(_WORD.finditer(text))
-    marked = [m for m in words if matcher.matches(m.group())]
+    marked = _marked_words(text, matcher)
     if not marked:
         return "", 0
     # The window of `size` characters that holds the most matches.

@@ -360,6 +360,33 @@ def test_update_measures_is_seen_by_the_open_searcher(index):
     assert len(ids("vatten")) == len(set(ids("vatten")))  # no duplicate documents
 
 
+def test_a_repeated_query_is_answered_from_the_results_kept(index, monkeypatch):
+    calls = []
+    real = search._search
+    monkeypatch.setattr(search, "_search", lambda *args: calls.append(args) or real(*args))
+    first = search.search("vindkraft")
+    assert search.search("vindkraft") is first
+    assert search.search("  vindkraft ") is first  # the same query, spaces aside
+    assert len(calls) == 1
+    search.search("vindkraft", limit=1)  # another limit is another search
+    assert len(calls) == 2
+    measure = index["vind"]
+    measure.description += " Även solkraft."
+    measure.save()
+    search.update_measures([measure.pk])  # a new searcher: what was kept is dropped
+    assert search.search("vindkraft") is not first
+    assert len(calls) == 3
+
+
+def test_results_kept_are_bounded_by_their_hits(index, monkeypatch):
+    monkeypatch.setattr(search._Results, "MAX_HITS", 3)
+    for word in ("service", "vatten", "vindkraft", "turism"):
+        search.search(word)
+    kept = search._results._entries
+    assert sum(len(r.ids) + 1 for r in kept.values()) <= 3 or len(kept) == 1
+    assert ("turism", None) in kept  # the latest stays
+
+
 def test_update_of_deleted_measure_removes_it(index):
     measure = index["vind"]
     pk = measure.pk
@@ -475,3 +502,44 @@ def test_similar_key_terms_come_from_the_stored_text_as_indexed(index):
     assert b"forsorjning" in indexed  # the compound's part, folded and stemmed
     terms = search._key_terms(searcher, docnum, numterms=8)
     assert terms and {term for term, _ in terms} <= {b.decode() for b in indexed}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "energi",
+        "kompetensförsörjning",
+        "jamstalldhet",
+        "Orebro",
+        "hållbar*",
+        '"hållbar utveckling"',
+        "vindkraft",
+        "digitalisering OR bredband",
+        "e-handel",
+        "landsbygder -turism",
+    ],
+)
+def test_excerpt_scan_finds_what_checking_every_word_finds(query):
+    """The excerpts look only at words that hold one of the query's terms; on every text of the
+    bundled report they mark exactly the words that checking each word would mark."""
+    from importer.parser import parse_report
+    from tests.servers import REPORT
+
+    q = search._parse(query)
+    matcher = search._Matcher.from_query(q, folding=not search.analysis.has_swedish_letters(query))
+    report = parse_report(REPORT.read_text(encoding="utf-8"))
+    texts = [
+        text
+        for m in report.measures
+        for text in (m.name, m.description, m.outputs, m.effects, m.goals_text)
+        if text
+    ]
+    marked_somewhere = 0
+    for text in texts:
+        every_word = [
+            (w.start(), w.end()) for w in search._WORD.finditer(text) if matcher.matches(w.group())
+        ]
+        scanned = [(w.start(), w.end()) for w in search._marked_words(text, matcher)]
+        assert scanned == every_word, text
+        marked_somewhere += bool(scanned)
+    assert marked_somewhere  # the query does match the report
