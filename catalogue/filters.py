@@ -326,15 +326,23 @@ class MeasureFilter(django_filters.FilterSet):
         snapshot, dimensions = self.snapshot(), self.dimensions()
         scope = self.scope
         data = {name: self.cleaned_data.get(name) for name in Tally.FIELDS}
+        key = ["tally", scope, repr(sorted(data.items())), dimensions.key]
         if self.searching():
+            ids = self.search.ids
             rows = snapshot.rows
-            candidates = [rows[pk] for pk in self.search.ids if pk in rows]
-            self._tally = Tally.count(candidates, data, dimensions, scope)
+            # The hits themselves are part of the key (the index may change without the data).
+            key += [self.search.query, len(ids), hash(tuple(ids))]
+
+            def count() -> Tally:
+                return Tally.count([rows[pk] for pk in ids if pk in rows], data, dimensions, scope)
         else:
-            key = ("tally", scope, repr(sorted(data.items())), dimensions.key)
-            self._tally = snapshot.remember(
-                key, lambda: Tally.count(snapshot.rows.values(), data, dimensions, scope)
-            )
+
+            def count() -> Tally:
+                return Tally.count(snapshot.rows.values(), data, dimensions, scope)
+
+        self._tally = snapshot.remember(
+            tuple(key), count, weight=lambda tally: len(tally.matching) + 1
+        )
         return self._tally
 
     def matching_ids(self) -> set[int]:

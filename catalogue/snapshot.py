@@ -108,8 +108,11 @@ class Snapshot:
     rows: dict[int, Row]
     goals: dict[int, tuple[str, int | None]]  # goal id -> (framework, SDG number)
     # Results computed from this snapshot (facet counts per filter state), dropped with it.
-    memo: OrderedDict = field(default_factory=OrderedDict)
+    memo: OrderedDict = field(default_factory=OrderedDict)  # key -> (value, weight)
+    memo_weight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
     MEMO_SIZE = 256
+    MEMO_WEIGHT = 500_000
 
     @classmethod
     def load(cls, version: str) -> Snapshot:
@@ -146,14 +149,24 @@ class Snapshot:
             )
         return cls(version, rows, goals)
 
-    def remember(self, key, compute):
-        """compute() once per key while this snapshot is current (least recently used dropped)."""
-        if key in self.memo:
-            self.memo.move_to_end(key)
-            return self.memo[key]
-        value = self.memo[key] = compute()
-        if len(self.memo) > self.MEMO_SIZE:
-            self.memo.popitem(last=False)
+    def remember(self, key, compute, weight=lambda value: 1):
+        """compute() once per key while this snapshot is current. The least recently used are
+        dropped once more than MEMO_SIZE are kept or their weights add up to more than
+        MEMO_WEIGHT (a tally weighs the ids it holds)."""
+        with self.lock:
+            if key in self.memo:
+                self.memo.move_to_end(key)
+                return self.memo[key][0]
+        value = compute()
+        with self.lock:
+            if key not in self.memo:
+                self.memo[key] = (value, weight(value))
+                self.memo_weight += self.memo[key][1]
+                while len(self.memo) > 1 and (
+                    len(self.memo) > self.MEMO_SIZE or self.memo_weight > self.MEMO_WEIGHT
+                ):
+                    _, (_, dropped) = self.memo.popitem(last=False)
+                    self.memo_weight -= dropped
         return value
 
 

@@ -274,8 +274,10 @@ class MeasureListView(SingleTableMixin, FilterView):
 
     def ordered_ranked_ids(self) -> list[int]:
         """The search's ranked ids that pass the other filters (and the scope), best first."""
-        kept = self.filterset.matching_ids()
-        return [pk for pk in self.filterset.search.ids if pk in kept]
+        kept, ids = self.filterset.matching_ids(), self.filterset.search.ids
+        if len(kept) == len(ids):  # no filter left any hit out (kept is a subset of the hits)
+            return ids
+        return [pk for pk in ids if pk in kept]
 
     def get_table_data(self):
         """Ids only: the rows are drawn from the snapshot (see MeasureTable.page_rows)."""

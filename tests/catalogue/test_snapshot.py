@@ -114,3 +114,22 @@ def test_every_public_change_changes_the_version(cat):
     assert changes(no_measures.delete)
     # Visitors' error reports are not public data.
     assert not changes(lambda: ErrorReport.objects.create(measure=measure, message="Fel årtal."))
+
+
+def test_remembered_results_are_bounded_by_count_and_weight(monkeypatch):
+    kept = snapshot.Snapshot("v", {}, {})
+    monkeypatch.setattr(snapshot.Snapshot, "MEMO_SIZE", 3)
+    monkeypatch.setattr(snapshot.Snapshot, "MEMO_WEIGHT", 10)
+    calls = []
+
+    def compute(value):
+        return lambda: calls.append(value) or value
+
+    assert kept.remember("a", compute("A")) == "A"
+    assert kept.remember("a", compute("other")) == "A"  # remembered
+    for key in "bcd":
+        kept.remember(key, compute(key.upper()))
+    assert list(kept.memo) == ["b", "c", "d"]  # at most three, the least recently used went
+    kept.remember("big", compute("B" * 9), weight=len)
+    assert list(kept.memo) == ["d", "big"]  # 1 + 9 ≤ 10
+    assert calls == ["A", "B", "C", "D", "B" * 9]
