@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html import escape
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableData
@@ -120,6 +120,8 @@ class MeasureTable(tables.Table):
         rows = self.snapshot.rows
         regions, chapters = self.dimensions.regions, self.dimensions.chapters
         goals = self.snapshot.goals
+        measure_url, region_url = self._measure_url, self._region_url
+        chapter_titles: dict[int, str] = {}  # per page: the title in the page's language
         cells = []
         for bound_row in self.paginated_rows:
             row = rows.get(bound_row.record)
@@ -127,30 +129,24 @@ class MeasureTable(tables.Table):
                 continue
             slug, region_name = regions[row.region_id]
             number, title = chapters[row.chapter_id]
-            link = format_html(
-                '<a href="{}">{}</a>',
-                self._measure_url.replace(str(_PK_MARK), str(row.pk)),
-                row.name,
-            )
+            if number not in chapter_titles:
+                chapter_titles[number] = escape(str(chapter_name(number, title)))
+            url = measure_url.replace(str(_PK_MARK), str(row.pk))
+            name = f'<a href="{escape(url)}">{escape(row.name)}</a>'
             excerpt = self.highlights.get(row.pk)
             if excerpt:
                 # The search module's excerpts are escaped text with <mark> added (the contract).
-                link = format_html('{}<p class="excerpt">{}</p>', link, mark_safe(excerpt))
+                name += f'<p class="excerpt">{excerpt}</p>'
             parts = goals_summary(
                 (goals[g] for g in row.goal_ids if g in goals), self._framework_labels
             )
+            region_href = escape(region_url.replace("region-slug", slug))
             cells.append(
                 (
-                    link,
-                    format_html(
-                        '<a href="{}">{}</a>',
-                        self._region_url.replace("region-slug", slug),
-                        region_name,
-                    ),
-                    format_html('<abbr title="{}">{}</abbr>', chapter_name(number, title), number),
-                    format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
-                    if parts
-                    else "–",
+                    mark_safe(name),
+                    mark_safe(f'<a href="{region_href}">{escape(region_name)}</a>'),
+                    mark_safe(f'<abbr title="{chapter_titles[number]}">{number}</abbr>'),
+                    mark_safe("<br>".join(escape(part) for part in parts)) if parts else "–",
                 )
             )
         return cells

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import nh3
 from django import template
 from django.utils.formats import localize, number_format
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -98,21 +99,15 @@ def facet_options(facet):
     variable lookups were a fifth of a search page's time.
     """
     kind = "checkbox" if facet.multiple else "radio"
+    name = escape(facet.name)
     items = []
     for option in facet.options:
         disabled = not option.count and not option.selected
         items.append(
-            format_html(
-                '<li><label class="option{}"><input type="{}" name="{}" value="{}"{}{}> {} '
-                '<span class="count">({})</span></label></li>',
-                " disabled" if disabled else "",
-                kind,
-                facet.name,
-                option.value,
-                mark_safe(" checked") if option.selected else "",
-                mark_safe(" disabled") if disabled else "",
-                option.label,
-                localize(option.count),
-            )
+            f'<li><label class="option{" disabled" if disabled else ""}">'
+            f'<input type="{kind}" name="{name}" value="{escape(str(option.value))}"'
+            f"{' checked' if option.selected else ''}{' disabled' if disabled else ''}> "
+            f"{escape(str(option.label))} "
+            f'<span class="count">({escape(str(localize(option.count)))})</span></label></li>'
         )
     return mark_safe("\n".join(items))
