@@ -7,7 +7,7 @@ from html import escape
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableData
 
@@ -30,6 +30,9 @@ FRAMEWORK_SHORT = {
 }
 
 
+FRAMEWORK_ORDER = tuple(Goal.Framework.values)
+
+
 def goals_summary(goals, labels: dict[str, str] | None = None) -> list[str]:
     """Labels such as "RUS", "Agenda 2030: 8, 9" in framework order, from (framework, SDG number)
     pairs."""
@@ -41,7 +44,7 @@ def goals_summary(goals, labels: dict[str, str] | None = None) -> list[str]:
         if sdg:
             frameworks[framework].add(sdg)
     parts = []
-    for framework in Goal.Framework.values:
+    for framework in FRAMEWORK_ORDER:
         if framework in frameworks:
             numbers = sorted(frameworks[framework])
             label = labels[framework]
@@ -111,7 +114,7 @@ class MeasureTable(tables.Table):
         self._region_url = reverse("catalogue:region-detail", kwargs={"slug": "region-slug"})
 
     def page_rows(self) -> list[tuple[str, str, str, str]]:
-        """The shown page's cells, rendered directly from the snapshot.
+        """The shown page's cells as HTML, rendered directly from the snapshot.
 
         django-tables2 dispatches each cell through `call_with_appropriate`, which inspects the
         render method's signature per cell; for a 25-row page that cost more than the queries.
@@ -143,10 +146,23 @@ class MeasureTable(tables.Table):
             region_href = escape(region_url.replace("region-slug", slug))
             cells.append(
                 (
-                    mark_safe(name),
-                    mark_safe(f'<a href="{region_href}">{escape(region_name)}</a>'),
-                    mark_safe(f'<abbr title="{chapter_titles[number]}">{number}</abbr>'),
-                    mark_safe("<br>".join(escape(part) for part in parts)) if parts else "–",
+                    name,
+                    f'<a href="{region_href}">{escape(region_name)}</a>',
+                    f'<abbr title="{chapter_titles[number]}">{number}</abbr>',
+                    "<br>".join(escape(part) for part in parts) if parts else "–",
                 )
             )
         return cells
+
+    def body_html(self) -> SafeString:
+        """The shown page's rows (<tr>…</tr>), one string for the template to print."""
+        labels = [escape(str(self.columns[name].header)) for name in ("region", "chapter", "goals")]
+        return SafeString(
+            "\n".join(
+                f'<tr><th scope="row">{name}</th>'
+                f'<td data-label="{labels[0]}">{region}</td>'
+                f'<td data-label="{labels[1]}">{chapter}</td>'
+                f'<td data-label="{labels[2]}">{goals}</td></tr>'
+                for name, region, chapter, goals in self.page_rows()
+            )
+        )
