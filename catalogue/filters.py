@@ -304,7 +304,8 @@ class MeasureFilter(django_filters.FilterSet):
 
     def dimensions(self) -> Dimensions:
         if not hasattr(self, "_dimensions"):
-            self._dimensions = Dimensions.load()
+            # Renaming a region or chapter bumps the data's version too: kept with the snapshot.
+            self._dimensions = self.snapshot().remember(("dimensions",), Dimensions.load)
         return self._dimensions
 
     def snapshot(self) -> snapshots.Snapshot:
@@ -352,7 +353,7 @@ class MeasureFilter(django_filters.FilterSet):
 
 @dataclass(frozen=True)
 class Dimensions:
-    """The few regions, chapters and reports, read per request (an admin may rename them)."""
+    """The few regions, chapters and reports (three queries), kept with the snapshot."""
 
     regions: dict[int, tuple[str, str]]  # id -> (slug, name)
     chapters: dict[int, tuple[int, str]]  # id -> (number, title)

@@ -9,8 +9,8 @@ and reads it again when `data_version()` has changed, so an import or an admin's
 the next request, in every process and on every node. The same version keys the page cache and
 the pages' ETags (catalogue.views.cached_page).
 
-Regions, chapters and reports are not in the snapshot: they are read per request (three small
-queries) because an admin may rename them without touching a measure.
+Regions, chapters and reports are read beside it, once per version too (catalogue.filters
+.Dimensions, remembered in the snapshot's memo): renaming one bumps the DataStamp.
 """
 
 from __future__ import annotations

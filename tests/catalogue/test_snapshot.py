@@ -133,3 +133,14 @@ def test_remembered_results_are_bounded_by_count_and_weight(monkeypatch):
     kept.remember("big", compute("B" * 9), weight=len)
     assert list(kept.memo) == ["d", "big"]  # 1 + 9 ≤ 10
     assert calls == ["A", "B", "C", "D", "B" * 9]
+
+
+def test_a_renamed_region_shows_at_once_in_the_facets(client, cat, django_assert_num_queries):
+    client.get("/insatser/")
+    with django_assert_num_queries(3):  # version, count, page of ids: the regions are kept
+        client.get("/insatser/")
+    region = cat.measures["besok"].region
+    region.name = "Region Gotland"
+    region.save()
+    html = client.get("/insatser/").content.decode()
+    assert 'value="gotland"> Region Gotland <span class="count">' in html
