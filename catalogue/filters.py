@@ -165,7 +165,7 @@ class MeasureFilter(django_filters.FilterSet):
         max_length=QUERY_MAX_LENGTH,
         strip=True,
     )
-    # The regions', chapters' and years' choices are read per request (see __init__).
+    # The regions', chapters' and years' choices come from the data's snapshot (see __init__).
     region = django_filters.MultipleChoiceFilter(
         label=_("Region"), choices=(), method="filter_region"
     )
@@ -194,7 +194,7 @@ class MeasureFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.search: SearchOutcome | None = None
         self.scope: tuple = ()  # the page's scope, as _scope_test() reads it
-        # The choices from this request's regions, chapters and reports, read once.
+        # The choices from the regions, chapters and reports kept with the snapshot.
         dimensions = self.dimensions()
         self.filters["region"].extra["choices"] = dimensions.region_choices()
         self.filters["chapter"].extra["choices"] = dimensions.chapter_choices()
@@ -327,7 +327,7 @@ class MeasureFilter(django_filters.FilterSet):
         snapshot, dimensions = self.snapshot(), self.dimensions()
         scope = self.scope
         data = {name: self.cleaned_data.get(name) for name in Tally.FIELDS}
-        key = ["tally", scope, repr(sorted(data.items())), dimensions.key]
+        key = ["tally", scope, repr(sorted(data.items()))]  # the memo is the snapshot's own
         if self.searching():
             ids = self.search.ids
             rows = snapshot.rows
@@ -372,10 +372,6 @@ class Dimensions:
             dict(Report.objects.values_list("pk", "year")),
             {pk: code for pk, _, _, code in regions},
         )
-
-    @cached_property
-    def key(self) -> str:
-        return repr((sorted(self.regions.items()), sorted(self.chapters.items()), self.years))
 
     def region_choices(self) -> list[tuple[str, str]]:
         return sorted(self.regions.values(), key=lambda choice: swedish_key(choice[1]))
