@@ -186,6 +186,67 @@ class Measure(models.Model):
         return reverse("catalogue:measure-detail", kwargs={"pk": self.pk})
 
 
+class Lineage(models.Model):
+    """A link from a measure to the measure it continues in the previous edition of the same
+    region. The importer's matcher suggests links with a confidence; editors confirm, reject or
+    set them by hand, and a re-import keeps what they decided (catalogue.lineage)."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", _("föreslagen")
+        CONFIRMED = "confirmed", _("bekräftad")
+        MANUAL = "manual", _("satt för hand")
+        REJECTED = "rejected", _("avvisad")
+
+    # A rejected link is kept (so that a re-import does not suggest it again) but links nothing.
+    ACTIVE = (Status.SUGGESTED, Status.CONFIRMED, Status.MANUAL)
+    # Links an editor decided on: a re-import never changes them.
+    DECIDED = (Status.CONFIRMED, Status.MANUAL, Status.REJECTED)
+
+    previous = models.ForeignKey(
+        Measure,
+        verbose_name=_("tidigare insats"),
+        on_delete=models.CASCADE,
+        related_name="successor_links",
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("insats"),
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
+    )
+    confidence = models.FloatField(
+        _("säkerhet"), null=True, blank=True, help_text=_("Matcharens säkerhet, 0–1.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUGGESTED
+    )
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated = models.DateTimeField(_("ändrad"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("länk mellan utgåvor")
+        verbose_name_plural = _("länkar mellan utgåvor")
+        ordering = ["measure_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["previous", "measure"], name="lineage_unique_pair"),
+            # One predecessor and one successor at most among the active links.
+            models.UniqueConstraint(
+                fields=["measure"],
+                condition=~models.Q(status="rejected"),
+                name="lineage_one_previous",
+            ),
+            models.UniqueConstraint(
+                fields=["previous"],
+                condition=~models.Q(status="rejected"),
+                name="lineage_one_next",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.previous_id} → {self.measure_id} ({self.status})"
+
+
 class NoMeasures(models.Model):
     """A region's statement that it reported no measures in a chapter (not a measure itself)."""
 
