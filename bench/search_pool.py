@@ -108,7 +108,7 @@ def main() -> int:
             found = " ".join(f"{name[0]}{ranks[name].get(line, '-')}" for name in ENGINES)
             sheet.append(
                 f"{line} [{m['region__name']}] {found} | {m['name'][:110]}"
-                f" | {m['description'][:220]}"
+                f" | {' '.join(m['description'].split())[:220]}"
                 + (f" | G: …{grepped[line]}…" if line in grepped else "")
             )
     (args.out / f"{args.half}-sheet.txt").write_text("\n".join(sheet) + "\n", encoding="utf-8")
