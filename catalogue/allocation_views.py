@@ -115,7 +115,16 @@ class AllocationChapterView(TemplateView):
             for row in rows:
                 key = "missing" if row.missing else (row.answer.answer or "none")
                 tally[key] += 1
-            questions.append({"number": number, "text": text, "rows": rows, "tally": tally})
+            questions.append(
+                {
+                    "number": number,
+                    "text": text,
+                    "rows": rows,
+                    "tally": tally,
+                    # A free-text question (no region answers ja or nej) gets no ja/nej column.
+                    "yes_no": bool(tally["ja"] or tally["nej"]),
+                }
+            )
         return questions
 
     def as_json(self) -> dict:

@@ -105,14 +105,16 @@ class CompareView(TemplateView):
             request.GET.getlist("region"), {r.slug: r for r in self.all_regions}
         )
         self.problem = problem(self.regions, unknown)
-        asked = bool(request.GET.getlist("region"))
+        # No region or one (a link from a region's page) asks for a choice; unknown or too
+        # many regions are the request's error.
+        wrong = bool(unknown) or len(self.regions) > MAX_REGIONS
         if wants(request, "json"):
             if self.problem:
                 return JsonResponse({"error": self.problem}, status=400)
             return JsonResponse(self.as_json(), json_dumps_params={"ensure_ascii": False})
         if self.problem:
             context = self.get_context_data(**kwargs)
-            return self.render_to_response(context, status=400 if asked else 200)
+            return self.render_to_response(context, status=400 if wrong else 200)
         self.facts = crosswalk.load_facts(self.scope.report, regions=[r.pk for r in self.regions])
         return super().get(request, *args, **kwargs)
 
