@@ -3,6 +3,7 @@ list's for the same region and edition."""
 
 import datetime
 import json
+from io import StringIO
 
 import pytest
 from django.urls import reverse
@@ -114,7 +115,11 @@ def test_missing_index_leaves_out_similar_measures(client, monkeypatch):
         ("?region=skane", 200),
         ("?region=skane&region=skane", 200),
         ("?region=skane&region=narnia", 400),
-        ("?" + "&".join(f"region={s}" for s in ("skane", "gotland", "orebro", "kalmar", "uppsala")), 400),
+        (
+            "?"
+            + "&".join(f"region={s}" for s in ("skane", "gotland", "orebro", "kalmar", "uppsala")),
+            400,
+        ),
     ],
 )
 def test_wrong_number_of_regions_gives_a_message_and_the_form(client, catalogue, query, status):
@@ -190,9 +195,28 @@ def test_counts_equal_the_list_on_the_bundled_report(client, monkeypatch):
     from tests.servers import REPORT
 
     install_fake_search(monkeypatch)
-    call_command("import_report", str(REPORT), "--no-index", stdout=open("/dev/null", "w"))
+    call_command("import_report", str(REPORT), "--no-index", stdout=StringIO())
     payload = get_json(
         client, f"{COMPARE}?region=skane&region=vastra-gotaland&region=gotland&format=json"
     )
     assert sum(r["measure_count"] for r in payload["regions"]) == 28 + 29 + 28
     assert_counts_equal_the_list(client, payload, 2023)
+
+
+def test_queries_do_not_grow_with_regions_or_measures(client, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.catalogue.view_fixtures import FakeSearch
+
+    install_fake_search(monkeypatch, FakeSearch(available=False))  # the fake index queries
+    build_catalogue()
+    counts = []
+    for query in (
+        "region=skane&region=orebro",
+        "region=skane&region=orebro&region=gotland&region=kalmar",
+    ):
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(f"{COMPARE}?{query}").status_code == 200
+        counts.append(len(context))
+    assert counts[0] == counts[1] <= 8

@@ -1,6 +1,8 @@
 """The cross-walk's counting, the charts' geometry and the comparison pages' pure rules: no
 database."""
 
+import itertools
+
 import pytest
 
 from catalogue import crosswalk
@@ -83,7 +85,7 @@ def test_bar_chart_scales_to_the_highest_value_of_all_series():
     assert longest <= chart.width
     # Everything inside the drawing, bars below their group's label, none overlapping.
     ys = [b.y for g in chart.groups for b in g.bars]
-    assert ys == sorted(ys) and all(b - a >= BAR for a, b in zip(ys, ys[1:], strict=False))
+    assert ys == sorted(ys) and all(b - a >= BAR for a, b in itertools.pairwise(ys))
     assert max(ys) + BAR <= chart.height
     for group in chart.groups:
         assert group.lines[-1].y < group.bars[0].y
@@ -132,7 +134,14 @@ def test_chosen_regions_keep_order_drop_repeats_and_name_the_unknown():
 
 @pytest.mark.parametrize(
     ("count", "unknown", "ok"),
-    [(0, [], False), (1, [], False), (2, [], True), (4, [], True), (5, [], False), (2, ["x"], False)],
+    [
+        (0, [], False),
+        (1, [], False),
+        (2, [], True),
+        (4, [], True),
+        (5, [], False),
+        (2, ["x"], False),
+    ],
 )
 def test_problem_allows_two_to_four_known_regions(count, unknown, ok):
     message = problem([_Region(str(n)) for n in range(count)], unknown)
