@@ -151,16 +151,14 @@ class RegionGoalsView(TemplateView):
         self.facts = crosswalk.load_facts(self.scope.report, regions=[self.region.pk])
         if wants(request, "json"):
             frameworks = list(framework_labels())
+            gaps = crosswalk.gaps(self.facts)
             return JsonResponse(
                 {
                     "edition": edition_json(self.scope),
                     "region": self.region.slug,
                     "measure_count": len(self.facts),
                     **crosswalk.profile(self.facts, frameworks),
-                    "gaps": {
-                        "chapters": list(crosswalk.gaps(self.facts).chapters),
-                        "sdgs": list(crosswalk.gaps(self.facts).sdgs),
-                    },
+                    "gaps": {"chapters": list(gaps.chapters), "sdgs": list(gaps.sdgs)},
                 },
                 json_dumps_params={"ensure_ascii": False},
             )
