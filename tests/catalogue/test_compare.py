@@ -186,6 +186,11 @@ def test_reachable_from_region_page_and_list(client, catalogue):
     list_html = client.get("/insatser/?region=skane&region=orebro").content.decode()
     assert f'formaction="{reverse("catalogue:compare")}"' in list_html
     assert "Jämför markerade regioner" in list_html
+    assert f'<a href="{COMPARE}?region=orebro&amp;region=skane' in list_html or (
+        f'<a href="{COMPARE}?region=skane&amp;region=orebro' in list_html
+    )
+    one_region = client.get("/insatser/?region=skane").content.decode()
+    assert 'class="compare-link"' not in one_region
 
 
 @pytest.mark.slow
