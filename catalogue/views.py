@@ -392,11 +392,6 @@ class ChapterDetailView(MeasureListView):
     def snapshot_scope(self) -> tuple:
         return ("chapter", self.chapter.pk)
 
-    def get(self, request, *args, **kwargs):
-        if not self.chapter.is_thematic:
-            return AllocationChapterView.as_view()(request, chapter=self.chapter)
-        return super().get(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["chapter"] = self.chapter
@@ -404,30 +399,6 @@ class ChapterDetailView(MeasureListView):
             NoMeasures.objects.filter(chapter=self.chapter)
             .select_related("region")
             .order_by("region__name")
-        )
-        return context
-
-
-class AllocationChapterView(TemplateView):
-    """Chapter 8: the regions' answers on appropriation 1:1, side by side."""
-
-    template_name = "catalogue/allocation_chapter.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        answers = defaultdict(dict)
-        for answer in AllocationAnswer.objects.all():
-            answers[answer.region_id][answer.question] = answer
-        regions = sorted(
-            Region.objects.annotate(projects_count=Count("projects")),
-            key=lambda r: swedish_key(r.name),
-        )
-        for region in regions:
-            region.answers = [answers[region.pk].get(n) for n in AllocationAnswer.QUESTIONS]
-        context.update(
-            chapter=self.kwargs["chapter"],
-            questions=AllocationAnswer.QUESTIONS,
-            regions=regions,
         )
         return context
 

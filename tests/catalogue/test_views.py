@@ -506,7 +506,8 @@ def test_chapter_page_export_is_scoped(client, cat):
 
 
 def test_allocation_chapter_page(client, cat, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
+    # Data version, editions, chapter, regions, answers, projects (catalogue.allocation_views).
+    with django_assert_max_num_queries(6):
         response = client.get("/kapitel/8/")
     html = response.content.decode()
     assert response.status_code == 200
