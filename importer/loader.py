@@ -338,11 +338,17 @@ class _Loader:
                     chapter=chapter,
                     text=parsed.text,
                     source_line=parsed.source_line,
+                    kind=parsed.kind,
                 )
                 tally.created += 1
-            elif (record.text, record.source_line) != (parsed.text, parsed.source_line):
+            elif (record.text, record.source_line, record.kind) != (
+                parsed.text,
+                parsed.source_line,
+                parsed.kind,
+            ):
                 record.text, record.source_line = parsed.text, parsed.source_line
-                record.save(update_fields=["text", "source_line"])
+                record.kind = parsed.kind
+                record.save(update_fields=["text", "source_line", "kind"])
                 tally.updated += 1
             else:
                 tally.unchanged += 1
