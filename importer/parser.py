@@ -170,6 +170,7 @@ class ParsedReport:
     projects: tuple[ParsedProject, ...]
     notes: tuple[Note, ...]
     line_count: int
+    chapters: tuple[int, ...] = ()  # the chapter headings found, in the file's order
 
 
 # --- regions ---------------------------------------------------------------------------------
@@ -396,6 +397,7 @@ class _Parser:
         self.lines = lines
         self.chapter: int | None = None
         self.seen_chapters: set[int] = set()
+        self.chapter_order: list[int] = []
         self.rows: list[_Row] = []
         self.no_measures: list[ParsedNoMeasures] = []
         self.answers: dict[tuple[str, int], ParsedAnswer] = {}
@@ -448,6 +450,7 @@ class _Parser:
             self.finish_project()
             self.chapter = value
             self.seen_chapters.add(value)
+            self.chapter_order.append(value)
             self.allocation_region = None
             expected = _fold(CHAPTERS[value])
             if difflib.SequenceMatcher(None, _fold(chapter.group(2)), expected).ratio() < 0.8:
@@ -804,6 +807,7 @@ def parse_report(text: str) -> ParsedReport:
         projects=tuple(parser.projects),
         notes=tuple(sorted(parser.notes, key=lambda n: n.line)),
         line_count=len(lines),
+        chapters=tuple(parser.chapter_order),
     )
 
 
