@@ -275,10 +275,6 @@ class NoMeasures(models.Model):
 
     objects = NoMeasuresQuerySet.as_manager()
 
-    @property
-    def is_reference(self) -> bool:
-        return self.kind == self.Kind.REFERENCE
-
     class Meta:
         verbose_name = _("inga insatser")
         verbose_name_plural = _("inga insatser")
@@ -291,6 +287,10 @@ class NoMeasures(models.Model):
 
     def __str__(self):
         return f"{self.region}: inga insatser i kapitel {self.chapter.number}"
+
+    @property
+    def is_reference(self) -> bool:
+        return self.kind == self.Kind.REFERENCE
 
 
 class AllocationAnswer(models.Model):

@@ -142,8 +142,8 @@ class Command(BaseCommand):
         for line in result.kept:
             write(f"  behållen: {line}")
         if result.removals:
-            verb = "skulle tas bort" if result.dry_run else "borttagna"
-            write(f"Insatser som {verb} ({len(result.removals)}):")
+            heading = "Insatser som skulle tas bort" if result.dry_run else "Borttagna insatser"
+            write(f"{heading} ({len(result.removals)}):")
             write(describe(result.removals))
             if result.dry_run:
                 write("  (en riktig import stoppas här om inte --allow-removals anges)")
