@@ -29,11 +29,12 @@ Status = Lineage.Status
 
 @dataclass
 class LinkResult:
-    """What a relink did, per pair of editions (older year, newer year)."""
+    """What a relink did, over the pairs of editions (older year, newer year) it linked."""
 
     pairs: list[tuple[int, int]] = field(default_factory=list)
-    suggested: int = 0  # links the matcher suggested (after clearing the old suggestions)
-    cleared: int = 0  # earlier suggestions removed before matching again
+    suggested: int = 0  # suggested links standing after the relink
+    created: int = 0  # of those, new ones
+    removed: int = 0  # earlier suggestions the matcher no longer makes
     decided: int = 0  # links an editor decided, left as they were
 
     def __str__(self) -> str:
@@ -41,8 +42,8 @@ class LinkResult:
             return "inga andra utgåvor att länka till"
         pairs = ", ".join(f"{older}→{newer}" for older, newer in self.pairs)
         return (
-            f"{pairs}: {self.suggested} föreslagna länkar, {self.decided} beslutade av "
-            f"redaktionen behållna"
+            f"{pairs}: {self.suggested} föreslagna länkar ({self.created} nya, "
+            f"{self.removed} borttagna), {self.decided} beslutade av redaktionen behållna"
         )
 
 
@@ -80,42 +81,57 @@ def _entry(measure: Measure) -> Entry:
 
 @transaction.atomic
 def link_editions(older: Report, newer: Report, result: LinkResult | None = None) -> LinkResult:
-    """Recompute the suggested links from `older`'s measures to `newer`'s."""
+    """Recompute the suggested links from `older`'s measures to `newer`'s.
+
+    Only the difference is written: suggestions the matcher no longer makes are deleted, new
+    ones created, confidences updated; so re-importing the same file changes no link (and adds
+    no history). Suggestions of other pairs that touch these editions' measures (made before an
+    edition between them was imported) are replaced too."""
     result = result if result is not None else LinkResult()
     result.pairs.append((older.year, newer.year))
-    touching = Q(measure__report=newer) | Q(previous__report=older)
-    result.cleared += Lineage.objects.filter(touching, status=Status.SUGGESTED).delete()[0]
+    touching = Lineage.objects.filter(Q(measure__report=newer) | Q(previous__report=older))
+    standing: dict[tuple[int, int], Lineage] = {}
     taken_old: set[int] = set()
     taken_new: set[int] = set()
     forbidden: set[tuple[int, int]] = set()
-    for previous_id, measure_id, status in Lineage.objects.filter(touching).values_list(
-        "previous_id", "measure_id", "status"
-    ):
+    for link in touching.only("pk", "previous_id", "measure_id", "status", "confidence"):
+        if link.status == Status.SUGGESTED:
+            standing[link.previous_id, link.measure_id] = link
+            continue
         result.decided += 1
-        if status == Status.REJECTED:
-            forbidden.add((previous_id, measure_id))
+        if link.status == Status.REJECTED:
+            forbidden.add((link.previous_id, link.measure_id))
         else:
-            taken_old.add(previous_id)
-            taken_new.add(measure_id)
+            taken_old.add(link.previous_id)
+            taken_new.add(link.measure_id)
     fields = ("pk", "region_id", "chapter_id", "name", "description", "outputs", "effects")
     old = Measure.objects.filter(report=older).exclude(pk__in=taken_old).only(*fields)
     new = Measure.objects.filter(report=newer).exclude(pk__in=taken_new).only(*fields)
-    links = match([_entry(m) for m in old], [_entry(m) for m in new], forbidden=forbidden)
-    bulk_create_with_history(
-        [
-            Lineage(
-                previous_id=link.previous,
-                measure_id=link.measure,
-                confidence=link.confidence,
-                status=Status.SUGGESTED,
-            )
-            for link in links
-        ],
-        Lineage,
-        batch_size=500,
-    )
+    links = {
+        (link.previous, link.measure): link.confidence
+        for link in match([_entry(m) for m in old], [_entry(m) for m in new], forbidden=forbidden)
+    }
+    gone = [link.pk for pair, link in standing.items() if pair not in links]
+    if gone:
+        Lineage.objects.filter(pk__in=gone).delete()
+    changed = []
+    for pair, confidence in links.items():
+        link = standing.get(pair)
+        if link is not None and link.confidence != confidence:
+            link.confidence = confidence
+            changed.append(link)
+    Lineage.objects.bulk_update(changed, ["confidence"], batch_size=500)
+    created = [
+        Lineage(previous_id=p, measure_id=m, confidence=confidence, status=Status.SUGGESTED)
+        for (p, m), confidence in links.items()
+        if (p, m) not in standing
+    ]
+    bulk_create_with_history(created, Lineage, batch_size=500)
     result.suggested += len(links)
-    DataStamp.bump()
+    result.created += len(created)
+    result.removed += len(gone)
+    if gone or changed or created:
+        DataStamp.bump()
     return result
 
 

@@ -92,6 +92,35 @@ def test_importing_the_next_edition_links_it_to_the_previous_one():
     )
 
 
+def test_reimporting_the_same_file_changes_no_link():
+    load(OLD)
+    load(NEW)
+    before = list(Lineage.objects.order_by("pk").values_list("pk", "confidence", "status"))
+    history = Lineage.history.count()
+    result = load(NEW)
+    assert (result.links.suggested, result.links.created, result.links.removed) == (3, 0, 0)
+    assert list(Lineage.objects.order_by("pk").values_list("pk", "confidence", "status")) == before
+    assert Lineage.history.count() == history
+
+
+def test_an_edition_imported_between_two_replaces_their_suggestions():
+    later = NEW.replace("utvecklingsarbete 2024", "utvecklingsarbete 2025").replace(
+        "Rapport 0580", "Rapport 0680"
+    )
+    load(OLD)
+    load(later)
+    assert {(p.report.year, m.report.year) for p, m in links()} == {(2023, 2025)}
+    load(NEW)
+    assert {(p.report.year, m.report.year) for p, m in links()} == {(2023, 2024), (2024, 2025)}
+
+
+def links():
+    return [
+        (link.previous, link.measure)
+        for link in Lineage.objects.select_related("previous__report", "measure__report")
+    ]
+
+
 def test_an_older_edition_imported_later_is_linked_to_the_next_one():
     load(NEW)
     assert not Lineage.objects.exists()
