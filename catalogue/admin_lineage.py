@@ -86,9 +86,8 @@ class LineageForm(forms.ModelForm):
         previous, measure = cleaned.get("previous"), cleaned.get("measure")
         if previous and measure:
             lineage.validate_pair(previous, measure)
-            if {"previous", "measure"} & set(self.changed_data) and cleaned.get("status") not in (
-                Lineage.Status.REJECTED,
-            ):
+            chosen = {"previous", "measure"} & set(self.changed_data)
+            if chosen and cleaned.get("status") != Lineage.Status.REJECTED:
                 cleaned["status"] = Lineage.Status.MANUAL  # an editor chose this pair
         return cleaned
 

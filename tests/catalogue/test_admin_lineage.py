@@ -92,3 +92,23 @@ def test_set_previous_refuses_a_measure_of_another_region(editions, editor_clien
     response = editor_client.post(url, {"previous": other.pk})
     assert response.status_code == 200  # the form again, with its error
     assert not Lineage.objects.filter(measure=measure).exists()
+
+
+def test_changing_a_links_previous_measure_marks_it_set_by_hand(editions, editor_client):
+    link = Lineage.objects.get(measure__name="Klimatarena Skåne 2024")
+    url = reverse("admin:catalogue_lineage_change", args=[link.pk])
+    export = Lineage.objects.get(measure__name="Regional exportsamverkan")
+    freed = export.previous
+    # Another region's measure is refused.
+    other = Measure.objects.get(name="Företagslotsen")
+    data = {"previous": other.pk, "measure": link.measure_id, "status": "suggested"}
+    response = editor_client.post(url, data)
+    assert response.status_code == 200 and "samma region" in response.content.decode()
+    # Skåne's other 2023 measure, free once its own link is rejected: saved as set by hand.
+    export.status = "rejected"
+    export.save()
+    data["previous"] = freed.pk
+    response = editor_client.post(url, data)
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert (link.previous, link.status) == (freed, "manual")
