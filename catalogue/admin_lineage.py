@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -70,7 +71,7 @@ def _compare_cell(measure: Measure):
     return format_html(
         "<strong>{}</strong>{}<p><small>{}: {}</small></p>",
         measure.name,
-        linebreaks(measure.description),
+        mark_safe(linebreaks(measure.description, autoescape=True)),  # escaped by linebreaks
         _("Prestationer"),
         Truncator(measure.outputs).chars(400),
     )

@@ -64,7 +64,9 @@ def test_a_links_change_page_compares_the_two_measures(editions, editor_client):
     link = Lineage.objects.get(measure__name="Klimatarena Skåne 2024")
     response = editor_client.get(reverse("admin:catalogue_lineage_change", args=[link.pk]))
     assert response.status_code == 200
-    assert "Gemensamt initiativ för klimatomställning." in response.content.decode()
+    html = response.content.decode()
+    assert "<p>Gemensamt initiativ för klimatomställning.</p>" in html
+    assert "&lt;p&gt;" not in html
 
 
 def test_set_previous_by_hand_from_the_measure_page(editions, editor_client):
