@@ -31,6 +31,19 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:  # run as a script: the importer is a sibling package
     sys.path.insert(0, str(BASE_DIR))
 
+from bench.rewording import (  # noqa: E402
+    NAME_LEADS,
+    NAME_TAILS,
+    REWRITE_HEADS,
+    REWRITE_SENTENCES,
+    TOPICS,
+    UPDATE_SENTENCES,
+    next_year,
+    paragraphs,
+    project_name,
+    sentences,
+    swap_words,
+)
 from catalogue.reference import REGIONS  # noqa: E402
 from importer.parser import ParsedMeasure, parse_report  # noqa: E402
 
@@ -50,70 +63,6 @@ KINDS = {
 NEW_SHARE = 0.12  # new measures, as a share of the bundled measures
 CONTINUED = ("kept", "reworded", "rewritten", "new_outputs", "moved", "joint")
 WITHOUT_PREDECESSOR = ("new", "joint_copy")
-
-SYNONYMS = [
-    ("insatser", "aktiviteter"),
-    ("samverkan", "samarbete"),
-    ("utveckling", "utvecklingsarbete"),
-    ("stärka", "förstärka"),
-    ("öka", "höja"),
-    ("företag", "näringsliv"),
-    ("projektet", "satsningen"),
-    ("syftar till", "har som mål"),
-    ("genom att", "via att"),
-    ("regionala", "länets"),
-    ("arbete", "arbetet"),
-    ("kompetens", "kunnande"),
-    ("bidra till", "medverka till"),
-    ("hållbar", "långsiktigt hållbar"),
-]
-NAME_LEADS = ("Fortsatt arbete med", "Vidareutveckling av", "Satsningen", "Arbetet med", "Etapp 2:")
-NAME_TAILS = (
-    "– fortsättning",
-    "(etapp 2)",
-    "– genomförandefas",
-    "i hela länet",
-    "2024",
-    "– breddning",
-)
-REWRITE_HEADS = (
-    "{p}: ny inriktning mot {t}",
-    "{p} – breddat arbete för {t}",
-    "Genomförande av {p} med fokus på {t}",
-    "{p}, steg två: {t}",
-)
-TOPICS = (
-    "kompetensförsörjning och omställning",
-    "digitalisering i små företag",
-    "grön omställning och energi",
-    "attraktiva livsmiljöer",
-    "inkludering och mångfald",
-    "innovation i offentlig sektor",
-    "besöksnäring och kultur",
-    "hållbara transporter",
-)
-REWRITE_SENTENCES = (
-    "Under året har arbetet fått en ny organisation och en bredare målgrupp.",
-    "Satsningen drivs vidare i samverkan med kommuner, akademi och näringsliv.",
-    "Fokus har flyttats från kartläggning till genomförande och spridning av resultat.",
-    "Arbetet finansieras delvis med medel från anslag 1:1 och Europeiska regionala "
-    "utvecklingsfonden.",
-    "En ny styrgrupp har inrättats och en handlingsplan har beslutats.",
-    "Målgruppen har utvidgats till att omfatta fler aktörer i hela länet.",
-    "Erfarenheterna från förra årets arbete har legat till grund för en ny projektplan.",
-)
-UPDATE_SENTENCES = (
-    "Arbetet fortsatte under {year}.",
-    "Under {year} har aktiviteterna fortsatt enligt plan.",
-    "Verksamheten har utvecklats vidare under {year}.",
-)
-_TOKEN = re.compile(r"[\wÅÄÖåäö][\w\-ÅÄÖåäö]*")
-_CONNECTORS = {"i", "in", "och", "för", "of", "the", "på", "&"}
-_REGION_WORDS = {
-    word.casefold()
-    for fact in REGIONS
-    for word in (*fact.name.split(), *fact.official_name.split(), "Regionen", "län", "Sverige")
-} | {"regional", "regionala", "regionalt", "projekt", "projektet", "studie", "ärende-id"}
 
 
 @dataclass(frozen=True)
@@ -137,72 +86,6 @@ class Edition:
     truth: dict
 
 
-def project_name(name: str) -> str | None:
-    """The proper name a measure is known by ("Elsmarta ÖMS", "Live in Blekinge"), or None.
-
-    A run of capitalised tokens after the first word (connectors such as "i", "och" and numbers
-    allowed inside), with the first word when the run starts right after it; a run of nothing
-    but region names is no project name. A short name (three words at most) is a project name
-    as a whole."""
-    tokens = _TOKEN.findall(name)
-    if not tokens:
-        return None
-    runs: list[list[str]] = []
-    run: list[str] = []
-    for index, token in enumerate(tokens[1:], start=1):
-        if token[0].isupper():
-            if not run and index == 1:
-                run.append(tokens[0])
-            run.append(token)
-        elif run and (token.casefold() in _CONNECTORS or token.isdigit()):
-            run.append(token)
-        elif run:
-            runs.append(run)
-            run = []
-    if run:
-        runs.append(run)
-    candidates = []
-    for run in runs:
-        while run and (run[-1].casefold() in _CONNECTORS or run[-1].isdigit()):
-            run.pop()
-        if any(t[0].isupper() and t.rstrip("s").casefold() not in _REGION_WORDS for t in run):
-            candidates.append(" ".join(run))
-    best = max(candidates, key=len, default="")
-    if len(best) >= 4:
-        return best
-    if len(tokens) <= 3 and len(" ".join(tokens)) >= 6:
-        return " ".join(tokens)
-    return None
-
-
-def _swap_words(text: str, rng: random.Random, count: int) -> str:
-    """Replace up to `count` words by synonyms, keeping the case of the first letter."""
-    pairs = [pair for pair in SYNONYMS if pair[0] in text.casefold()]
-    rng.shuffle(pairs)
-    for old, new in pairs[:count]:
-        text = re.sub(
-            rf"\b{re.escape(old)}\b",
-            lambda m, new=new: new[0].upper() + new[1:] if m.group(0)[0].isupper() else new,
-            text,
-            count=1,
-            flags=re.I,
-        )
-    return text
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
-
-
-def _paragraphs(sentences: list[str]) -> str:
-    return " ".join(f"<p>{html.escape(s)}</p>" for s in sentences if s.strip())
-
-
-def _next_year(text: str, year: int) -> str:
-    """Last year's year, where it stands alone (not in a period such as "2022–2023")."""
-    return re.sub(rf"(?<![\d–-]){year - 1}(?![\d–-])", str(year), text)
-
-
 class _Generator:
     def __init__(self, measures: tuple[ParsedMeasure, ...], rng: random.Random, year: int):
         self.measures = measures
@@ -213,7 +96,7 @@ class _Generator:
             self.by_chapter.setdefault(measure.chapter, []).append(measure)
 
     def reword_name(self, name: str) -> str:
-        changed = _swap_words(name, self.rng, 1)
+        changed = swap_words(name, self.rng, 1)
         if changed == name or self.rng.random() < 0.5:
             if self.rng.random() < 0.5:
                 changed = f"{changed} {self.rng.choice(NAME_TAILS)}"
@@ -222,24 +105,24 @@ class _Generator:
                 if changed[1:2].islower():
                     changed = changed[0].lower() + changed[1:]
                 changed = f"{lead} {changed}"
-        return _next_year(changed, self.year)
+        return next_year(changed, self.year)
 
     def reword_text(self, text: str) -> str:
-        sentences = _sentences(_next_year(text, self.year))
-        if len(sentences) >= 3:
-            sentences.pop(self.rng.randrange(1, len(sentences)))
-        sentences = [_swap_words(s, self.rng, 1) for s in sentences]
-        sentences.append(self.rng.choice(UPDATE_SENTENCES).format(year=self.year))
-        return _paragraphs(sentences)
+        parts = sentences(next_year(text, self.year))
+        if len(parts) >= 3:
+            parts.pop(self.rng.randrange(1, len(parts)))
+        parts = [swap_words(s, self.rng, 1) for s in parts]
+        parts.append(self.rng.choice(UPDATE_SENTENCES).format(year=self.year))
+        return paragraphs(parts)
 
     def update_results(self, measure: ParsedMeasure) -> tuple[str, str]:
         """This year's outputs and effects: last year's, partly reworded and shortened."""
-        outputs = _sentences(_next_year(measure.outputs, self.year))
+        outputs = sentences(next_year(measure.outputs, self.year))
         if len(outputs) >= 2:
             outputs = outputs[: max(1, len(outputs) - 1)]
-        outputs = [_swap_words(s, self.rng, 1) for s in outputs]
-        effects = _sentences(measure.effects)
-        return _paragraphs(outputs), _paragraphs(effects)
+        outputs = [swap_words(s, self.rng, 1) for s in outputs]
+        effects = sentences(measure.effects)
+        return paragraphs(outputs), paragraphs(effects)
 
     def other_results(self, measure: ParsedMeasure) -> tuple[str, str]:
         """Entirely new outputs and effects: another region's, from the same chapter."""
@@ -258,9 +141,9 @@ class _Generator:
             project = project_name(measure.name) or measure.name
             topic = self.rng.choice(TOPICS)
             name = self.rng.choice(REWRITE_HEADS).format(p=project, t=topic)
-            sentences = self.rng.sample(REWRITE_SENTENCES, 3)
-            sentences.insert(1, f"Inom {project} har {topic} varit i fokus under {self.year}.")
-            description = _paragraphs(sentences)
+            lines = self.rng.sample(REWRITE_SENTENCES, 3)
+            lines.insert(1, f"Inom {project} har {topic} varit i fokus under {self.year}.")
+            description = paragraphs(lines)
             outputs, effects = self.other_results(measure)
         elif kind == "new_outputs":
             outputs, effects = self.other_results(measure)
