@@ -135,6 +135,38 @@ def link_editions(older: Report, newer: Report, result: LinkResult | None = None
     return result
 
 
+# Reading links: for the JSON of a measure and its timeline.
+
+
+def previous_and_next(measure_ids) -> dict[int, dict[str, Measure | None]]:
+    """For each measure id, the measures it continues and that continue it, through active
+    links (rejected ones link nothing): {"previous": Measure | None, "next": Measure | None}.
+    Two queries for any number of measures."""
+    ids = list(measure_ids)
+    found: dict[int, dict[str, Measure | None]] = {i: {"previous": None, "next": None} for i in ids}
+    active = Lineage.objects.filter(status__in=Lineage.ACTIVE)
+    related = ("previous__report", "measure__report")
+    for link in active.filter(measure_id__in=ids).select_related(*related):
+        found[link.measure_id]["previous"] = link.previous
+    for link in active.filter(previous_id__in=ids).select_related(*related):
+        found[link.previous_id]["next"] = link.measure
+    return found
+
+
+def reference(measure: Measure | None, build_url=None) -> dict | None:
+    """How the JSON of a measure names another edition's measure (None when there is none):
+    {"report_year": 2023, "source_line": 123, "url": "…"}; `build_url` makes the path absolute
+    (e.g. request.build_absolute_uri)."""
+    if measure is None:
+        return None
+    url = measure.get_absolute_url()
+    return {
+        "report_year": measure.report.year,
+        "source_line": measure.source_line,
+        "url": build_url(url) if build_url else url,
+    }
+
+
 # Editors' decisions.
 
 

@@ -186,3 +186,24 @@ def test_the_link_editions_command_relinks_on_demand():
     assert not Lineage.objects.exists()
     call_command("link_editions", "--year", "2024", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert pairs() == EXPECTED
+
+
+def test_previous_and_next_for_the_json_of_a_measure(django_assert_num_queries):
+    load(OLD)
+    load(NEW)
+    old = Measure.objects.get(name="Klimatarena Skåne", report__year=2023)
+    new = Measure.objects.get(name="Klimatarena Skåne 2024")
+    lonely = Measure.objects.get(name="Besöksnäringens digitala lyft")
+    with django_assert_num_queries(2):
+        found = lineage.previous_and_next([old.pk, new.pk, lonely.pk])
+    assert found[old.pk] == {"previous": None, "next": new}
+    assert found[new.pk] == {"previous": old, "next": None}
+    assert found[lonely.pk] == {"previous": None, "next": None}
+    assert lineage.reference(found[new.pk]["previous"]) == {
+        "report_year": 2023,
+        "source_line": old.source_line,
+        "url": f"/insatser/{old.pk}/",
+    }
+    assert lineage.reference(None) is None
+    lineage.reject(Lineage.objects.filter(measure=new))
+    assert lineage.previous_and_next([new.pk])[new.pk]["previous"] is None
