@@ -821,3 +821,15 @@ class ErrorReportAdmin(admin.ModelAdmin):
 
 
 __all__ = ["derive_plain_fields", "html_to_text", "sanitize_html", "word_diff"]
+
+
+# --------------------------------------------------------------------------------------------
+# Editions (NAME=editions): links between editions in catalogue/admin_lineage.py (registers the
+# Lineage admin); a measure's page lists its links and offers to set one by hand; the notes on
+# a region's chapter show their kind (no measures, or a pointer elsewhere).
+
+from .admin_lineage import PredecessorInline  # noqa: E402
+
+MeasureAdmin.inlines = (*MeasureAdmin.inlines, PredecessorInline)
+NoMeasuresAdmin.list_display = (*NoMeasuresAdmin.list_display, "kind")
+NoMeasuresAdmin.list_filter = ("kind", *NoMeasuresAdmin.list_filter)

@@ -247,14 +247,33 @@ class Lineage(models.Model):
         return f"{self.previous_id} → {self.measure_id} ({self.status})"
 
 
+class NoMeasuresQuerySet(models.QuerySet):
+    """Templates ask a chapter's or region's notes for one kind: `notes.statements`."""
+
+    def statements(self):
+        return self.filter(kind=NoMeasures.Kind.NONE)
+
+    def references(self):
+        return self.filter(kind=NoMeasures.Kind.REFERENCE)
+
+
 class NoMeasures(models.Model):
-    """A region's statement that it reported no measures in a chapter (not a measure itself)."""
+    """A region's row in a chapter that is not a measure: its statement that it reported no
+    measures there, or a pointer elsewhere ("Se även tabell 2."). Kept so that nothing of the
+    source disappears without a trace."""
+
+    class Kind(models.TextChoices):
+        NONE = "none", _("inga insatser redovisade")
+        REFERENCE = "reference", _("hänvisning")
 
     report = models.ForeignKey(Report, verbose_name=_("rapport"), on_delete=models.CASCADE)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE)
     chapter = models.ForeignKey(Chapter, verbose_name=_("kapitel"), on_delete=models.CASCADE)
     text = models.TextField(_("text"), blank=True)
     source_line = models.PositiveIntegerField(_("källrad"))
+    kind = models.CharField(_("slag"), max_length=10, choices=Kind.choices, default=Kind.NONE)
+
+    objects = NoMeasuresQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inga insatser")
@@ -268,6 +287,10 @@ class NoMeasures(models.Model):
 
     def __str__(self):
         return f"{self.region}: inga insatser i kapitel {self.chapter.number}"
+
+    @property
+    def is_reference(self) -> bool:
+        return self.kind == self.Kind.REFERENCE
 
 
 class AllocationAnswer(models.Model):

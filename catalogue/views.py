@@ -569,7 +569,9 @@ class RegionDetailView(DetailView):
             "code": region.code,
             "measure_count": Measure.objects.filter(region=region).count(),
             "no_measures_chapters": sorted(
-                NoMeasures.objects.filter(region=region).values_list("chapter__number", flat=True)
+                NoMeasures.objects.statements()
+                .filter(region=region)
+                .values_list("chapter__number", flat=True)
             ),
             "allocation": [
                 {

@@ -6,6 +6,11 @@ answers on (report, region, question), projects on (report, Nyps-id), "no measur
 (report, region, chapter), goals on their key. A curated record (an admin changed it) is never
 overwritten: only its `imported` snapshot is refreshed, so the admin can see what the source says
 now, and the report lists it.
+
+Safety (importer.safety): an incomplete file is refused before anything is written, and a
+re-import that would delete measures of the edition stops and lists them unless removals are
+allowed; either way the transaction rolls back. After loading, the edition's measures are linked
+to those of the editions before and after it (catalogue.lineage), in the same transaction.
 """
 
 from collections import Counter
@@ -16,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from catalogue import lineage
 from catalogue.models import (
     AllocationAnswer,
     Chapter,
@@ -30,7 +36,8 @@ from catalogue.models import (
 )
 
 from .goals import goal_key
-from .parser import ParsedMeasure, ParsedProject, ParsedReport
+from .parser import REGION_NAMES, ParsedMeasure, ParsedProject, ParsedReport
+from .safety import Removal, RemovalsRefused, check_complete
 
 BATCH = 500
 MEASURE_FIELDS = (
@@ -79,6 +86,8 @@ class LoadResult:
     per_chapter: Counter = field(default_factory=Counter)
     per_region: Counter = field(default_factory=Counter)
     deleted_measure_ids: set[int] = field(default_factory=set)
+    removals: list[Removal] = field(default_factory=list)  # measures the import removed
+    links: lineage.LinkResult | None = None
 
     @property
     def changed(self) -> bool:
@@ -92,11 +101,26 @@ class LoadResult:
 
 
 def load_report(
-    parsed: ParsedReport, *, source_name: str, checksum: str, dry_run: bool = False
+    parsed: ParsedReport,
+    *,
+    source_name: str,
+    checksum: str,
+    dry_run: bool = False,
+    allow_removals: bool = False,
+    link: bool = True,
 ) -> LoadResult:
-    """Write the parsed report; with dry_run everything is rolled back at the end."""
+    """Write the parsed report; with dry_run everything is rolled back at the end.
+
+    Raises IncompleteFile for a file that lacks parts every edition has, and RemovalsRefused
+    when the edition is already imported and the file would remove measures of it (unless
+    `allow_removals`; a dry run lists them in `removals` instead). `link` links the edition to
+    its neighbours (catalogue.lineage) once it is loaded."""
+    check_complete(parsed)
     with transaction.atomic():
-        result = _Loader(parsed, source_name=source_name, checksum=checksum).run(dry_run)
+        loader = _Loader(parsed, source_name=source_name, checksum=checksum)
+        result = loader.run(dry_run, allow_removals=allow_removals)
+        if link:
+            result.links = lineage.relink_report(result.report)
         # Bulk writes send no signals: tell the pages' caches once (catalogue.snapshot).
         DataStamp.bump()
         if dry_run:
@@ -110,13 +134,14 @@ class _Loader:
         self.source_name = source_name
         self.checksum = checksum
         self.regions = {r.code: r for r in Region.objects.all()}
+        self.region_codes = {r.pk: r.code for r in self.regions.values()}
         self.chapters = {c.number: c for c in Chapter.objects.all()}
         if len(self.regions) < 21 or len(self.chapters) < 8:
             raise LoadError(
                 "the regions and chapters are missing: run 'python manage.py migrate' first"
             )
 
-    def run(self, dry_run: bool) -> LoadResult:
+    def run(self, dry_run: bool, *, allow_removals: bool = False) -> LoadResult:
         meta = self.parsed.meta
         values = {
             "title": meta.title,
@@ -134,6 +159,7 @@ class _Loader:
             report.save()
         self.report = report
         self.result = LoadResult(report=report, dry_run=dry_run)
+        self.allow_removals = allow_removals or dry_run
         self.goals = self.load_goals()
         self.load_measures()
         self.load_no_measures()
@@ -281,12 +307,25 @@ class _Loader:
                 batch_size=BATCH,
             )
             self.record_goal_history(list(goal_updates))
-        # Measures no longer in the source: gone, unless an admin curated them.
-        for measure in existing.values():
+        # Measures no longer in the source: gone, unless an admin curated them, and only when
+        # removals are allowed (importer.safety).
+        chapters = {c.pk: c.number for c in self.chapters.values()}
+        for measure in sorted(existing.values(), key=lambda m: m.source_line):
             if measure.curated:
                 tally.kept.append(f"insats {measure.pk}: kurerad, finns inte längre i källan")
-            else:
-                self.result.deleted_measure_ids.add(measure.pk)
+                continue
+            self.result.deleted_measure_ids.add(measure.pk)
+            self.result.removals.append(
+                Removal(
+                    pk=measure.pk,
+                    region=REGION_NAMES[self.region_codes[measure.region_id]],
+                    chapter=chapters[measure.chapter_id],
+                    source_line=measure.source_line,
+                    name=measure.name,
+                )
+            )
+        if self.result.removals and not self.allow_removals:
+            raise RemovalsRefused(self.report.year, self.result.removals)
         if self.result.deleted_measure_ids:
             Measure.objects.filter(pk__in=self.result.deleted_measure_ids).delete()
             tally.deleted = len(self.result.deleted_measure_ids)
@@ -338,11 +377,17 @@ class _Loader:
                     chapter=chapter,
                     text=parsed.text,
                     source_line=parsed.source_line,
+                    kind=parsed.kind,
                 )
                 tally.created += 1
-            elif (record.text, record.source_line) != (parsed.text, parsed.source_line):
+            elif (record.text, record.source_line, record.kind) != (
+                parsed.text,
+                parsed.source_line,
+                parsed.kind,
+            ):
                 record.text, record.source_line = parsed.text, parsed.source_line
-                record.save(update_fields=["text", "source_line"])
+                record.kind = parsed.kind
+                record.save(update_fields=["text", "source_line", "kind"])
                 tally.updated += 1
             else:
                 tally.unchanged += 1

@@ -11,7 +11,9 @@ tests/importer/test_parser.py:
   the header row (repeated per page) are skipped; a row repeated at a page break is imported once;
   a row with an empty region cell continues the measure above, cell by cell.
 - Region cells come as "Skåne", "<p>Gotland</p>", "Norrboten", "Norrbottn" …: normalized.
-- "Regionen redovisar inga insatser i tabellform." is a record that a region reported no measures.
+- "Regionen redovisar inga insatser i tabellform." is a record that a region reported no measures;
+  a row that only refers elsewhere ("Se även tabell 2.") is kept the same way, as a note of kind
+  "reference" on the region's chapter, so that nothing of the source disappears without a trace.
 - The name cell holds a name and, where the region gave one, a short description.
 - Chapter 8 has per region six question/answer rows (answers open "Ja." or "Nej." or neither),
   continuation rows with an empty question cell, and Gotland's funded projects as plain lines.
@@ -105,10 +107,17 @@ class ParsedMeasure:
 
 @dataclass(frozen=True)
 class ParsedNoMeasures:
+    """A region's row in a chapter that is not a measure: "no measures reported" (kind NONE) or
+    a pointer to another part of the report or of the region's own report (kind REFERENCE)."""
+
+    NONE = "none"
+    REFERENCE = "reference"
+
     chapter: int
     region_code: str
     text: str
     source_line: int
+    kind: str = NONE
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,7 @@ class ParsedReport:
     projects: tuple[ParsedProject, ...]
     notes: tuple[Note, ...]
     line_count: int
+    chapters: tuple[int, ...] = ()  # the chapter headings found, in the file's order
 
 
 # --- regions ---------------------------------------------------------------------------------
@@ -387,6 +397,7 @@ class _Parser:
         self.lines = lines
         self.chapter: int | None = None
         self.seen_chapters: set[int] = set()
+        self.chapter_order: list[int] = []
         self.rows: list[_Row] = []
         self.no_measures: list[ParsedNoMeasures] = []
         self.answers: dict[tuple[str, int], ParsedAnswer] = {}
@@ -439,6 +450,7 @@ class _Parser:
             self.finish_project()
             self.chapter = value
             self.seen_chapters.add(value)
+            self.chapter_order.append(value)
             self.allocation_region = None
             expected = _fold(CHAPTERS[value])
             if difflib.SequenceMatcher(None, _fold(chapter.group(2)), expected).ratio() < 0.8:
@@ -479,10 +491,10 @@ class _Parser:
             self.note(number, f"region {region_raw!r} read as {REGION_NAMES[code]}")
         name_text = inline_text(cleaned[0])
         if _NO_MEASURES.search(name_text) and not any(inline_text(c) for c in cleaned[1:]):
-            self.no_measures.append(ParsedNoMeasures(self.chapter, code, name_text, number))
+            self.add_note_row(number, code, name_text, ParsedNoMeasures.NONE)
             return
         if _CROSS_REFERENCE.match(name_text) and not any(inline_text(c) for c in cleaned[1:]):
-            self.note(number, f"cross-reference, not a measure: {name_text!r}")
+            self.add_note_row(number, code, name_text, ParsedNoMeasures.REFERENCE)
             return
         raw = "\t".join(cells[1:])
         previous = self.rows[-1] if self.rows else None
@@ -495,6 +507,20 @@ class _Parser:
             self.note(number, f"row repeated at a page break (same as line {previous.line})")
             return
         self.rows.append(_Row(self.chapter, code, cleaned, number, raw))
+
+    def add_note_row(self, number: int, code: str, text: str, kind: str) -> None:
+        """Record a row that is not a measure; a second one for the same region and chapter is
+        joined to the first (one note per region and chapter, as the catalogue stores them)."""
+        for index, record in enumerate(self.no_measures):
+            if (record.chapter, record.region_code) == (self.chapter, code):
+                self.no_measures[index] = ParsedNoMeasures(
+                    record.chapter, code, f"{record.text} {text}", record.source_line, record.kind
+                )
+                self.note(number, f"joined to the note at line {record.source_line}: {text!r}")
+                return
+        self.no_measures.append(ParsedNoMeasures(self.chapter, code, text, number, kind))
+        if kind == ParsedNoMeasures.REFERENCE:
+            self.note(number, f"cross-reference kept as a note, not a measure: {text!r}")
 
     def continue_row(self, number: int, cleaned: list[str]) -> None:
         if not self.rows or self.rows[-1].chapter != self.chapter:
@@ -781,6 +807,7 @@ def parse_report(text: str) -> ParsedReport:
         projects=tuple(parser.projects),
         notes=tuple(sorted(parser.notes, key=lambda n: n.line)),
         line_count=len(lines),
+        chapters=tuple(parser.chapter_order),
     )
 
 

@@ -1,5 +1,7 @@
 """Small source documents in the appendix's format, for parser and loader tests."""
 
+import re
+
 from catalogue.reference import CHAPTERS
 
 FRONT = "\n# Tabellbilaga\n\nRegionalt utvecklingsarbete 2023\n\n**Rapport 0480**\n\n"
@@ -19,8 +21,14 @@ def chapter(number: int, *rows: str, heading: str = "#") -> str:
     return f"{heading} {number} {CHAPTERS[number]}\n\n{TABLE_HEADER}\n" + "\n".join(rows) + "\n\n"
 
 
-def document(*parts: str) -> str:
-    return FRONT + "".join(parts) + BACK
+def document(*parts: str, complete: bool = True) -> str:
+    """A report of these parts. `complete` adds an empty heading for every chapter 1–8 the parts
+    lack, at the end: the importer refuses a file without all eight (importer.safety)."""
+    text = "".join(parts)
+    if complete:
+        present = {int(n) for n in re.findall(r"^#+ ([1-8]) ", text, flags=re.M)}
+        text += "".join(f"## {n} {CHAPTERS[n]}\n\n" for n in sorted(set(CHAPTERS) - present))
+    return FRONT + text + BACK
 
 
 QUESTIONS = [

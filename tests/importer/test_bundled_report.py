@@ -34,6 +34,7 @@ NO_MEASURES = {
     (5, "Jämtland Härjedalen"), (5, "Kalmar"), (5, "Örebro"), (6, "Jämtland Härjedalen"),
     (6, "Västmanland"), (6, "Örebro"), (6, "Östergötland"), (7, "Blekinge"),
 }  # fmt: skip
+REFERENCES = {(6, "Västerbotten", 795), (7, "Västerbotten", 925)}
 
 
 @pytest.fixture
@@ -60,8 +61,12 @@ def test_measures_per_chapter_and_region(imported):
 
 
 def test_no_measures_records(imported):
-    got = set(NoMeasures.objects.values_list("chapter__number", "region__name"))
-    assert got == NO_MEASURES
+    statements = NoMeasures.objects.filter(kind=NoMeasures.Kind.NONE)
+    assert set(statements.values_list("chapter__number", "region__name")) == NO_MEASURES
+    references = NoMeasures.objects.filter(kind=NoMeasures.Kind.REFERENCE)
+    got = set(references.values_list("chapter__number", "region__name", "source_line"))
+    assert got == REFERENCES
+    assert references.get(source_line=795).text == "Se även tabell 2."
 
 
 def test_chapter_8_answers_and_gotlands_projects(imported):

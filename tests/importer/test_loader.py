@@ -101,7 +101,7 @@ def test_a_changed_source_updates_uncurated_records():
     assert after.history.count() == 2
 
 
-def test_a_measure_gone_from_the_source_is_deleted_unless_curated():
+def test_a_measure_gone_from_the_source_is_deleted_when_removals_are_allowed():
     load()
     without_dalarna = SMALL.replace(
         row(
@@ -113,7 +113,7 @@ def test_a_measure_gone_from_the_source_is_deleted_unless_curated():
         ),
         "",
     )
-    result = load(without_dalarna)
+    result = load(without_dalarna, allow_removals=True)
     assert result.measures.deleted == 1
     assert not Measure.objects.filter(region__name="Dalarna").exists()
 

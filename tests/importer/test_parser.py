@@ -139,14 +139,29 @@ def test_no_measures_statement_is_a_record_not_a_measure():
     assert (record.chapter, record.region_code) == (5, "08")
 
 
-def test_cross_reference_rows_are_not_measures():
+def test_cross_reference_rows_are_notes_on_the_chapter_not_measures():
     report = parse(
         chapter(
             6, row("Västerbotten", "HBTQ-diplomering"), row("Västerbotten", "Se även tabell 2.")
         )
     )
     assert [m.name for m in report.measures] == ["HBTQ-diplomering"]
+    (note,) = report.no_measures
+    assert (note.chapter, note.region_code, note.kind) == (6, "24", "reference")
+    assert (note.text, note.source_line) == ("Se även tabell 2.", 12)
     assert any("cross-reference" in n.message for n in report.notes)
+
+
+def test_a_second_note_row_in_one_chapter_is_joined_to_the_first():
+    report = parse(
+        chapter(
+            7,
+            row("Västerbotten", "Se även tabell 2."),
+            row("Västerbotten", "Se även regionens återrapportering avsnitt 3"),
+        )
+    )
+    (note,) = report.no_measures
+    assert note.text == "Se även tabell 2. Se även regionens återrapportering avsnitt 3"
 
 
 @pytest.mark.parametrize(
@@ -403,9 +418,9 @@ def test_a_file_without_the_report_header_is_refused():
 
 def test_a_file_without_chapters_is_refused():
     with pytest.raises(ParseError, match="no chapter heading"):
-        parse_report(document("Bara text.\n"))
+        parse_report(document("Bara text.\n", complete=False))
 
 
 def test_a_truncated_file_parses_what_is_there_and_notes_missing_chapters():
-    report = parse(chapter(1, row("Skåne", "A")))
+    report = parse_report(document(chapter(1, row("Skåne", "A")), complete=False))
     assert any("chapters missing" in n.message for n in report.notes)

@@ -1,4 +1,8 @@
-"""python manage.py import_report PATH: parse the appendix, load it, rebuild the search index."""
+"""python manage.py import_report PATH: parse the appendix, load it, link it to the editions
+before and after it, rebuild the search index.
+
+An incomplete file is refused, and a re-import that would remove measures of an edition stops
+and lists them unless --allow-removals is given (importer.safety); --dry-run lists them too."""
 
 import hashlib
 from pathlib import Path
@@ -9,6 +13,7 @@ from catalogue.models import Report
 from catalogue.reference import CHAPTERS, REGIONS
 from importer.loader import LoadError, LoadResult, load_report
 from importer.parser import ParsedReport, ParseError, parse_file
+from importer.safety import ImportRefused, describe
 
 MAX_BYTES = 200 * 1024 * 1024
 REGION_NAMES = {fact.code: fact.name for fact in REGIONS}
@@ -26,6 +31,16 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="parse and load, then roll everything back"
         )
         parser.add_argument(
+            "--allow-removals",
+            action="store_true",
+            help="let a re-import delete the edition's measures that are no longer in the file",
+        )
+        parser.add_argument(
+            "--no-link",
+            action="store_true",
+            help="do not suggest links to the editions before and after this one",
+        )
+        parser.add_argument(
             "--if-changed",
             action="store_true",
             help="do nothing when this exact file (same checksum) is already imported",
@@ -38,7 +53,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: Path, dry_run: bool, if_changed: bool, no_index: bool,
-               notes: bool, **options):  # fmt: skip
+               notes: bool, allow_removals: bool, no_link: bool, **options):  # fmt: skip
         data = self.read(path)
         checksum = hashlib.sha256(data).hexdigest()
         if if_changed and Report.objects.filter(checksum=checksum).exists():
@@ -53,9 +68,16 @@ class Command(BaseCommand):
         except ParseError as error:
             raise CommandError(f"{path}: rad {error.line}: {error.message}") from None
         try:
-            result = load_report(parsed, source_name=path.name, checksum=checksum, dry_run=dry_run)
-        except LoadError as error:
-            raise CommandError(str(error)) from None
+            result = load_report(
+                parsed,
+                source_name=path.name,
+                checksum=checksum,
+                dry_run=dry_run,
+                allow_removals=allow_removals,
+                link=not no_link,
+            )
+        except (LoadError, ImportRefused) as error:
+            raise CommandError(f"{path}: {error}\nDatabasen är oförändrad.") from None
         self.print_summary(parsed, result, notes=notes)
         del parsed, result  # free the parsed records before the index build reads the database
         if not dry_run and not no_index:
@@ -119,6 +141,14 @@ class Command(BaseCommand):
         write(f"  mål: {result.goals_created} nya, {result.goals_deleted} borttagna")
         for line in result.kept:
             write(f"  behållen: {line}")
+        if result.removals:
+            heading = "Insatser som skulle tas bort" if result.dry_run else "Borttagna insatser"
+            write(f"{heading} ({len(result.removals)}):")
+            write(describe(result.removals))
+            if result.dry_run:
+                write("  (en riktig import stoppas här om inte --allow-removals anges)")
+        if result.links is not None:
+            write(f"Länkar mellan utgåvor: {result.links}")
         write(
             f"Noteringar från tolkningen: {len(parsed.notes)}"
             + ("" if notes else " (--notes visar dem)")
