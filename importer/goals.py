@@ -1,9 +1,14 @@
-"""Split a measure's goals cell into goal references and classify each by framework.
+"""Read a measure's goals cell into goal references: framework, SDG number, the goal's own words,
+and for the EU funds the programme and objective code.
 
 Pure functions. The cells are free text typed by 21 regions: "Mål i RUS: …", "RUFS 2050 Mål 1: …",
 "Mål i Agenda 2030: 3 God hälsa och välbefinnande 9 Hållbar industri …", "Agenda 2030: Mål 8 Mål 9",
-"ERUF: 1.3 Stärk små och medelstora …", "Interreg Aurora: …", or just a goal's wording. The goals
-column asks for RUS, Regionalfonden/Interreg and FRO goals, so unlabelled text is read as RUS.
+"ERUF: 1.3 Stärk små och medelstora …", "Interreg Aurora: …", sentences about the measure, or just
+a goal's wording. The goals column asks for RUS, Regionalfonden/Interreg and FRO goals, so
+unlabelled goal wording is read as RUS; unlabelled prose (effects typed in the wrong column) is no
+goal at all. A framework named without any goal of it ("samtliga mål", "länets S3-strategi") gives
+that framework's goal "Strategin som helhet" (or "Programmet som helhet"). The words themselves are
+cleaned in importer.goal_words.
 
 Numbers that are not SDGs are common: RUS sub-goal numbers ("RUFS 2050 Mål 1: En tillgänglig
 region"), a programme's "specifikt mål 1.4", "Tematiskt mål 13", "Mål 2030", "Agtech 2030". An
@@ -16,8 +21,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from catalogue.reference import SDGS
+from catalogue.reference import CHAPTERS, SDGS
 
+from . import goal_words as words
+from .goal_sdgs import find_sdgs, sdg_by_name
 from .html import to_text
 
 RUS = "rus"
@@ -29,7 +36,9 @@ SMART_SPECIALISATION = "smart_specialisation"
 NATIONAL_STRATEGY = "national_strategy"
 OTHER = "other"
 
-REGION_SPECIFIC = {RUS, OTHER, SMART_SPECIALISATION}
+REGION_SPECIFIC = {RUS, OTHER, SMART_SPECIALISATION, FRO}
+EU = {REGIONALFONDEN, INTERREG}
+WHOLE_PROGRAMME_FRAMEWORKS = {REGIONALFONDEN, INTERREG, FRO}
 
 # The column header's second line, spilled into some first rows of a table.
 HEADER_SPILL = re.compile(
@@ -39,7 +48,37 @@ HEADER_SPILL = re.compile(
     re.IGNORECASE,
 )
 
-# Framework markers, most specific first. A segment takes the framework of its first marker.
+_PROGRAMMES = {
+    REGIONALFONDEN: [
+        ("Norra Mellansverige", r"Norra Mellansverige"),
+        ("Östra Mellansverige", r"Östra Mellansverige|\bÖMS\b"),
+        ("Småland och Öarna", r"Småland och Öarna|\bSMÖ\b"),
+        ("Skåne-Blekinge", r"Skåne[–-]Blekinge"),
+        ("Västsverige", r"Regionalfonden Västsverige"),
+        ("Mellersta Norrland", r"Mellersta Norrland"),
+        ("Övre Norrland", r"Övre Norrland"),
+        (
+            "Nationella regionalfondsprogrammet",
+            r"[Nn]ationella (?:regionalfondsprogram|ERUF|REACT)",
+        ),
+    ],
+    INTERREG: [
+        ("Aurora", r"\bAurora\b"),
+        ("Central Baltic", r"Central Baltic"),
+        ("Baltic Sea Region", r"Baltic Sea Region"),
+        ("Sverige-Norge", r"Sverige[–-]Norge"),
+        ("Interreg Europe", r"Interreg Europe"),
+        ("Öresund-Kattegat-Skagerrak", r"Öresund[–-]Kattegat[–-]Skagerrak"),
+        ("Botnia-Atlantica", r"Botnia[–-]Atlantica"),
+        ("North Sea", r"North Sea"),
+    ],
+}
+_PROGRAMME_PATTERNS = {
+    framework: [(name, re.compile(pattern)) for name, pattern in programmes]
+    for framework, programmes in _PROGRAMMES.items()
+}
+
+# Framework markers. A clause takes the framework of its earliest marker.
 _MARKERS: list[tuple[str, re.Pattern]] = [
     (FRO, re.compile(r"rättvis omställning|Omställningsplanen|\bFRO\b|\bJTF\b", re.I)),
     (AGENDA2030, re.compile(r"Agenda 20[23][03]|[Gg]lobala (?:hållbarhets)?mål")),
@@ -54,40 +93,51 @@ _MARKERS: list[tuple[str, re.Pattern]] = [
     (
         REGIONALFONDEN,
         re.compile(
-            r"\bE[RU][RU]F\b|\bEruf\b|Regionalfond\w*|regionalfondsprogram\w*|"
-            r"[Rr]egionala strukturfondsprogram\w*|Småland och Öarna|Skåne[–-]Blekinge|"
-            r"Politiskt mål|Specifikt mål|[Pp]rogramområde|Insatsområde:"
+            r"(?<!Ej )\bE[RU][RU]F\b|(?<!Ej )\bEruf\b|Regionalfond\w*|regionalfondsprogram\w*|"
+            r"[Rr]egionala struktur(?:fonds)?-?\s*(?:och utvecklings)?program\w*|"
+            r"Småland och Öarna|Skåne[–-]Blekinge|Norra Mellansverige|Östra Mellansverige|"
+            r"Politiskt mål|Specifikt mål|Särskilt mål \d|[Pp]rogramområde|Insatsområde:|"
+            r"\bPO\s?[1-5]\b|REACT|React-EU|Investeringsprioritering|Tematiskt mål|"
+            r"Ett (?:konkurrenskraftigare och )?(?:smartare|grönare|mer sammanlänkat) Europa"
         ),
     ),
     (
         SMART_SPECIALISATION,
         re.compile(
-            r"[Ss]mart specialiser\w*|\bS3\b|S3-strateg\w*|[Ii]nnovationsstrateg\w*|"
-            r"[Ss]mart specialisation|[Ii]nnovation- och smart"
+            r"(?<!färdigheter för )[Ss]mart specialiser\w*|S3-strateg\w*|\bS3\b|"
+            r"[Ii]nnovationsstrateg\w*|(?<!Aurora: 1,1 )[Ss]mart specialisation|"
+            r"[Ii]nnovation- och smart|\bRIS\b|[Ss]tyrkeområde\w*|"
+            r"[Ss]trategi för regional innovation"
         ),
     ),
     (
         NATIONAL_STRATEGY,
         re.compile(
-            r"[Nn]ationella? strategi\w* för hållbar regional utveckling|[Nn]ationella strategin"
+            r"[Nn]ationella? strategi\w* för hållbar regional utveckling|"
+            r"Nationell strategi\s*:|Nationell prioritering"
         ),
     ),
     (
         RUS,
         re.compile(
-            r"\bRUS\b|\bRUS:\w+|\bRus\b|RUFF?S|[Rr]egionala? utvecklingsstrategi\w*|"
+            r"\bRUS\b|\bRUS:\w+|\bRUSen\w*|\bRus\b|RUFF?S|[Rr]egionala? utvecklingsstrategi\w*|"
             r"[Uu]tvecklingsstrategi\w*|strategi för hållbar tillväxt|Värmlandsstrategin|"
-            r"målbilden för|VG2021|Vårt Gotland 2040|Gotland 2040|Dalarna 2020"
+            r"målbilden för|VG2021|Vårt Gotland 2040|Gotland 2040|Dalarna 2020|Dalastrategin|"
+            r"Genomförandeprogram\w*"
         ),
     ),
     (
         OTHER,
         re.compile(
-            r"\bESF\+?|\bAMIF\b|AMIF:s|REACT-EU|Tematiskt mål|[Tt]rafikförsörjningsprogram\w*|"
-            r"[Kk]ulturplan\w*|[Bb]re(?:d)?dbandsstrat\w*|Genomförandeprogram\w*|"
+            r"\bESF\+?|\bAMIF\b|AMIF:s|[Tt]rafikförsörjningsprogram\w*|"
+            r"[Kk]ulturplan\w*|[Bb]re(?:d)?dbandsstrat\w*|[Bb]iblioteksplan\w*|"
             r"[Ll]ivsmedelsstrateg\w*|Nationell utlysning|[Tt]ransportpolitiska|"
             r"[Ll]ife science strategi|[Nn]äringslivs- och tillväxtstrategi|[Rr]egionplan\w*|"
-            r"Strategi för industriell omställning|[Ff]ärdplan\w*"
+            r"[Ss]trategi\w* för industriell omställning|industriell omvandling|"
+            r"[Nn]ationell(?:a)? strategi\w*|[Mm]iljömål\w*|klimatmål\w*|jämställdhetsmål\w*|"
+            r"[Pp]lan för regional|[Hh]andlingsprogram\w*|[Cc]ykelstrategi\w*|[Kk]ulturstrategi\w*|"
+            r"[Ll]andsbygds\S* strategi\w*|[Ll]andsbygds- och skärgårdsstrateg\w*|skogsprogram\w*|"
+            r"[Ee]uropeiska socialfonds\w*|Regionfullmäktiges|detaljbudget|[Ll]änsgemensam vision"
         ),
     ),
 ]
@@ -100,55 +150,50 @@ _CLAUSE_START = re.compile(
     r"|\s(?=(?:Mål (?:i |enligt )?(?:RUS|ERUF|Agenda 2030|Interreg))\b)"
     r"|\s(?=RUS (?:mål|prioritering|effektmål)\b)"
 )
-
+# Where a clause turns to another framework: a connector shortly before the new marker.
+_CONNECTOR = re.compile(r"\.\s+|;\s*|,\s+|\s+samt\s+|\s+och\s+")
 # Lead-in words that only announce a goal ("Mål i RUS:", "RUS effektmål", "Delmål:" …).
 _LEAD_IN = re.compile(
-    r"^(?:(?:Målet|Mål|Delmål|Prioriteringar|Prioritering|Prioriterat område|Långsiktigt mål|"
+    r"^(?:(?:Målet|Mål|Delmål|Prioritering/mål|Prioriteringar|Prioritering|Prioriterat område|"
+    r"Långsiktigt mål|"
     r"Långsiktiga prioriteringar|Strategiskt område|Effekt ?mål|Effektmål|Insatsområde|"
-    r"Regional prioritering|Programmål)\b\s*(?:i|enligt|för)?\s*)?"
-    r"(?:(?:RUS 20\d\d|RUS:ens|RUS:en|RUS|Rus|RUFF?S 2050|ERUF(?: 2021[–-]2027)?|"
-    r"EURF|Regionalfonden|Interreg|Agenda 20[23]0|Regional utvecklingsstrategi\w*)"
+    r"Regional prioritering|Programmål)\b\s*(?:(?:i|enligt|för|inom)\b)?\s*)?"
+    r"(?:(?:RUS 20\d\d|RUS:ens|RUS:en|RUSens|RUS|Rus|RUFF?S 2050|ERUF(?: 2021[–-]2027)?|"
+    r"EURF|Eruf|Regionalfonden|Interreg|FRO|Agenda 20[23]0|Regional utvecklingsstrategi\w*)"
     r"(?:\s+(?:mål|effektmål|prioritering|övergripande mål|delstrategi|insatsområden och mål|"
     r"insatsområde|mål \d+(?: och \d+)?))?)?"
     r"\s*[:\-–]?\s*",
 )
-_LABEL_ONLY = re.compile(
-    r"^(?:Mål|Målet|Delmål|Prioritering|Prioriteringar|Långsiktigt mål|Strategiskt område|"
-    r"Effektmål|RUS|Rus|RUFF?S 2050|ERUF|Agenda 2030|Regional utvecklingsstrategi)?"
-    r"[\s:,.\-–]*$",
-)
-_BULLET = re.compile(r"^[•·▪◦\-–]\s*")
-_NUMBERING = re.compile(r"^(?:(?:[Mm]ål|[Dd]elmål)\s*)?\d+(?:\.\d+)*\s*[:.]\s+(?=[A-ZÅÄÖ])")
-_PLACE = re.compile(
-    r"^(?:Blekinge|Dalarna|Gotland|Gävleborg|Halland|Jämtland|Härjedalen|Jönköping|Kalmar|"
-    r"Kronoberg|Norrbotten|Skåne|Stockholm|Sörmland|Uppsala|Värmland|Västerbotten|"
-    r"Västernorrland|Västmanland|Västra Götaland|Götaland|Örebro|Östergötland|Sverige|Europa|"
-    r"Norden|Öland|Småland|\w+sverige)\w*"
-)
-_GOAL_VERBS = {"ska", "har", "är", "blir", "kan"}
-_PROSE = re.compile(
-    r"\b(?:bidrar|insatsen|projektet|kopplar|ligger|syftar|uppfyller|relaterar|knyter|"
-    r"stödjer|främjar|tar avstamp|är i linje)\b",
+# Words that may stand beside a framework's name in a line that only labels what follows.
+_LABEL_WORDS = re.compile(
+    r"\b(?:mål|målen|effektmål|prioritering|prioriteringar|styrkeområden?|insatsområden?|"
+    r"program|programmet|i|inom|och|för|en|länets|regionens|fonden|koppling|till|kopplingar|"
+    r"finns|också|samt|20\d\d(?:[–-]20\d\d)?|mot|strategi|strategin|projektets|insatsens|den|"
+    r"det|är|nationella|regionala|nationell|EU)\b",
     re.I,
 )
-# A capitalised word right after a lower-case one usually starts the next goal in a run of RUS
-# goals that lost its line breaks ("… tillväxtmotor Skåne ska ha en god miljö …").
-_RUN_SPLIT = re.compile(r"(?<=[a-zåäö.)])\s+(?=[A-ZÅÄÖ][a-zåäö])")
-_FUNCTION_WORDS = {
-    "i", "för", "och", "av", "med", "till", "på", "om", "från", "inom", "mot", "samt", "via",
-    "som", "att", "en", "ett", "den", "det", "de", "genom", "vid", "under", "över", "mellan",
-    "hela", "region", "regionen", "länet", "kallas", "projektet", "insatsen", "mål", "målet",
-}  # fmt: skip
-
-_SDG_NUMBER = re.compile(
-    r"(?<![\d.,])(?:(?:[Mm]ål|[Nn]r|[Dd]elmål|SDG)\s*)?(\d{1,2})(?![\d.,]\d)\s*[:.)]?\s*"
+_BULLET = re.compile(r"^[•·▪◦\-–]\s*")
+_NUMBERING = re.compile(
+    r"^(?:(?:[Mm]ål|[Dd]elmål)\s*)?(?:\d+(?:\.\d+)*\s*[:.]|\d+(?:\.\d+)+|[A-Z]\.\d+\.?)\s+"
+    r"(?=[A-ZÅÄÖ])"
 )
-_SDG_WORDS = {
-    n: {w for w in re.findall(r"[a-zåäö]+", title.casefold()) if len(w) > 3 and w != "alla"}
-    for n, title in SDGS.items()
-}
-_NOT_SDG_BEFORE = re.compile(
-    r"(?:[Tt]ematiskt|[Ss]pecifikt|[Pp]olitiskt|delmål|[Dd]elmål)\s*(?:mål)?\s*$"
+# "Interreg Aurora: …", "Smart specialisering: …", "Föregående RUS (Dalarna 2020): …": a head
+# naming the framework before a colon.
+_FRAMEWORK_HEAD = re.compile(r"^\(?([^:()]{0,60}(?:\([^)]*\))?)\s*:\s+(?=\S)")
+# Policy objectives of the EU funds 2021–2027, by their names.
+_POLICY_OBJECTIVES = [
+    ("PO1", re.compile(r"smartare Europa", re.I)),
+    ("PO2", re.compile(r"grönare (?:och koldioxidsnål\w* )?(?:övergång|Europa)", re.I)),
+    ("PO3", re.compile(r"mer sammanlänkat Europa", re.I)),
+    ("PO4", re.compile(r"mer socialt", re.I)),
+    ("PO5", re.compile(r"närmare medborgarna", re.I)),
+]
+_OBJECTIVE_CODE = re.compile(
+    r"^(?:Mål\s+|Område\s+|PO\s*)?([1-5])(?:\s*[.,:]\s*([1-9]))?(?!\d)\s*[-–:.]?\s*"
+    r"(?=[A-ZÅÄÖa-zåäö]|$)"
+)
+_BEFORE_CODE = re.compile(
+    r"[\s,]+(?=(?:Mål\s+)?[1-5][.,:][1-9](?!\d))|\s+(?=(?:och\s+)?Särskilt mål)"
 )
 MAX_TITLE = 300
 
@@ -160,17 +205,26 @@ class GoalRef:
     framework: str
     sdg: int | None
     title: str
+    programme: str = ""  # the EU programme named ("Norra Mellansverige", "Aurora")
+    objective: str = ""  # the EU funds' objective code ("1.3", "PO2")
 
     @property
     def region_specific(self) -> bool:
+        if self.framework == REGIONALFONDEN:
+            return not self.objective  # "Programområde 1" means another thing in each region
         return self.framework in REGION_SPECIFIC
 
 
 def goal_key(ref: GoalRef, region_code: str | None) -> str:
-    """A stable natural key: framework, region (for region-specific goals) or SDG, title."""
+    """A stable natural key: framework, region (for region-specific goals) or SDG or objective
+    code, and the title's stemmed words, so that near-duplicates share one goal."""
     if ref.framework == AGENDA2030 and ref.sdg:
         return f"agenda2030:{ref.sdg}"
-    normalized = normalize_title(ref.title)
+    if ref.framework == REGIONALFONDEN and ref.objective:
+        return f"regionalfonden:-:{ref.objective}"
+    normalized = words.stem_key(ref.title)
+    if ref.framework == INTERREG:
+        normalized = f"{words.stem_key(ref.programme)}|{normalized}"
     digest = hashlib.sha1(normalized.encode("utf-8")).hexdigest()[:12]
     scope = region_code if ref.region_specific and region_code else "-"
     return f"{ref.framework}:{scope}:{normalized[:160]}:{digest}"
@@ -192,75 +246,72 @@ def _any_marker() -> re.Pattern:
 
 _ANY_MARKER = _any_marker()
 _AGENDA = _MARKERS[1][1]
+_INTERREG = _MARKERS[2][1]
 
 
 def framework_of(text: str) -> str | None:
-    """The framework of the earliest marker in the text, or None."""
+    """The framework of the earliest marker in the text, or None. Interreg programmes use the
+    Regional Fund's words ("PO4: Ett mer socialt EU (Interreg)"): Interreg wins over them."""
     match = _ANY_MARKER.search(text)
-    return match.lastgroup if match else None
-
-
-def find_sdgs(text: str, *, in_agenda_clause: bool) -> list[tuple[int, int, int]]:
-    """SDG numbers in the text as (sdg, start, end) spans.
-
-    A number counts when the SDG's name follows it; inside an Agenda 2030 clause a bare "Mål N"
-    or a list of numbers counts too.
-    """
-    found = []
-    for match in _SDG_NUMBER.finditer(text):
-        number = int(match.group(1))
-        if not 1 <= number <= 17:
-            continue
-        before = text[max(0, match.start() - 20) : match.start()]
-        if _NOT_SDG_BEFORE.search(before):
-            continue
-        if re.search(r"(?:Agenda|Mål|mål)\s*$", before) and number in (20,):
-            continue
-        following = re.findall(r"[a-zåäö]+", text[match.end() : match.end() + 40].casefold())[:3]
-        named = bool(following) and any(
-            word[:5] == candidate[:5] for word in following[:2] for candidate in _SDG_WORDS[number]
-        )
-        label = match.group(0).strip()
-        explicit = label[:1].isalpha()  # "Mål 8", "Nr 3"
-        if named or (in_agenda_clause and (explicit or not following or following[0] == "mål")):
-            end = match.end()
-            if named:
-                # Swallow the SDG's name so it is not read as another goal.
-                name_end = _name_end(text, match.end(), number)
-                end = max(end, name_end)
-            found.append((number, match.start(), end))
-    return found
-
-
-def _name_end(text: str, start: int, number: int) -> int:
-    words = list(re.finditer(r"[\wåäöÅÄÖ-]+", text[start:]))
-    title_words = set(re.findall(r"[a-zåäö]+", SDGS[number].casefold()))
-    end = start
-    for word in words[: len(title_words) + 2]:
-        token = word.group(0).casefold()
-        if token in title_words or any(token[:5] == t[:5] for t in title_words if len(t) > 3):
-            end = start + word.end()
-        else:
-            break
-    return end
-
-
-def _sdg_by_name(text: str) -> int | None:
-    folded = normalize_title(text)
-    for number, title in SDGS.items():
-        if normalize_title(title) in folded:
-            return number
-    return None
+    if not match:
+        return None
+    if match.lastgroup == REGIONALFONDEN and _INTERREG.search(text):
+        return INTERREG
+    return match.lastgroup
 
 
 def segments(goals_html: str) -> list[str]:
-    """The cell's text cut at blocks, line breaks (double spaces) and labelled clauses."""
+    """The cell's text cut at blocks, line breaks (double spaces), labelled clauses and where a
+    clause turns to another framework."""
     text = HEADER_SPILL.sub("\n", goals_html)
-    pieces = []
+    pieces: list[str] = []
     for line in to_text(text, keep_gaps=True).split("\n"):
         for part in re.split(r"\s{2,}|\s\|\s", line):
-            pieces.extend(_CLAUSE_START.split(part))
+            part = part.strip()
+            if pieces and re.search(r"\d[.,:]\d$", pieces[-1]) and part[:1].isupper():
+                pieces[-1] = f"{pieces[-1]} {part}"  # "Ett grönare Europa 2.1  Främja …"
+                continue
+            for clause in _CLAUSE_START.split(part):
+                pieces.extend(_split_frameworks(clause))
     return [p.strip() for p in pieces if p and p.strip()]
+
+
+def _split_frameworks(text: str) -> list[str]:
+    """Cut where the clause turns to another framework: at a connector shortly before the new
+    framework's marker, at a sentence end before the first marker, or right before a marker in
+    capitals that starts a new clause ("… för alla AMIF:s Programindikatorer …")."""
+    pieces = []
+    start = 0
+    current = None
+    for match in _ANY_MARKER.finditer(text):
+        framework = match.lastgroup
+        if framework in (current, AGENDA2030) or match.start() <= start:
+            current = current or framework
+            continue
+        connectors = list(_CONNECTOR.finditer(text, start, match.start()))
+        if current is None:
+            # Only a sentence before the first marker is a clause of its own.
+            connectors = [c for c in connectors if c.group(0).startswith(".")]
+        if connectors and match.start() - connectors[-1].end() <= 60:
+            pieces.append(text[start : connectors[-1].start()])
+            start = connectors[-1].end()
+        elif (
+            current is not None
+            and re.match(r"[A-ZÅÄÖ0-9]{3,}", match.group(0))
+            and len(text[match.end() :].split()) >= 3
+        ):
+            pieces.append(text[start : match.start()])
+            start = match.start()
+        current = framework
+    pieces.append(text[start:])
+    return pieces
+
+
+def programme_of(text: str, framework: str) -> str:
+    for name, pattern in _PROGRAMME_PATTERNS.get(framework, ()):
+        if pattern.search(text):
+            return name
+    return ""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -270,10 +321,14 @@ def parse_goals(goals_html: str) -> tuple[GoalRef, ...]:
     Cached: a region repeats the same goals cell over many measures.
     """
     refs: list[GoalRef] = []
-    context: str | None = None  # framework of the last label-only line ("RUFS 2050", "Agenda 2030")
+    context: str | None = None  # framework of the last label-only line ("RUFS 2050", "ERUF …")
+    programme = ""
+    waiting: tuple[str, str] | None = None  # a framework named, none of its goals seen yet
     for segment in segments(goals_html):
+        if words.is_funding_note(segment):
+            continue
         own = framework_of(segment)
-        framework = own or context or RUS
+        framework = own or context
         agenda_clause = framework == AGENDA2030 or bool(_AGENDA.search(segment))
         sdgs = find_sdgs(segment, in_agenda_clause=agenda_clause)
         remainder = segment
@@ -281,84 +336,198 @@ def parse_goals(goals_html: str) -> tuple[GoalRef, ...]:
         for _, start, end in reversed(sdgs):
             remainder = remainder[:start] + " " + remainder[end:]
         if agenda_clause and not sdgs:
-            number = _sdg_by_name(segment)
+            number = sdg_by_name(segment)
             if number:
                 refs.append(GoalRef(AGENDA2030, number, SDGS[number]))
                 remainder = ""
         if own and _is_label_only(remainder):
-            context = own
+            _flush(refs, waiting)
+            context, programme = own, programme_of(segment, own)
+            waiting = (own, programme) if own != AGENDA2030 else None
             continue
         if framework == AGENDA2030:
             # What is left of an Agenda clause is its label or connecting words.
-            rest_framework = framework_of(_AGENDA.sub(" ", remainder))
-            if rest_framework in (None, AGENDA2030):
+            rest = _ANY_MARKER.search(_AGENDA.sub(" ", remainder))
+            if rest is None or rest.lastgroup == AGENDA2030:
                 continue
-            framework = rest_framework
-        for title in _titles(remainder, framework):
-            refs.append(GoalRef(framework, None, title))
+            framework = rest.lastgroup
+            remainder = _AGENDA.sub(" ", remainder)[rest.start() :]
+        if own and own != context:
+            programme = ""
+            if _ANY_MARKER.match(segment):  # "RUFS 2050 och …": a label for the lines below
+                context = own
+        found = _refs(
+            remainder,
+            framework or RUS,
+            labelled=framework is not None,
+            programme=programme_of(segment, framework or RUS) or programme,
+        )
+        if waiting and any(ref.framework == waiting[0] for ref in found):
+            waiting = None
+        refs.extend(found)
+    _flush(refs, waiting)
     return tuple(_unique(refs))
 
 
+def _flush(refs: list[GoalRef], waiting: tuple[str, str] | None) -> None:
+    """A framework named with none of its goals: the framework as a whole is the goal."""
+    if waiting and not any(ref.framework == waiting[0] for ref in refs):
+        framework, programme = waiting
+        refs.append(GoalRef(framework, None, _whole(framework), programme))
+
+
+def _whole(framework: str) -> str:
+    return (
+        words.WHOLE_PROGRAMME if framework in WHOLE_PROGRAMME_FRAMEWORKS else words.WHOLE_STRATEGY
+    )
+
+
 def _is_label_only(text: str) -> bool:
+    """A line that only names a framework ("RUS effektmål", "ERUF Norra Mellansverige")."""
     stripped = _LEAD_IN.sub("", text.strip(), count=1)
-    return bool(_LABEL_ONLY.match(stripped)) or (text.rstrip().endswith(":") and len(text) < 90)
+    stripped = _ANY_MARKER.sub(" ", stripped)
+    for patterns in _PROGRAMME_PATTERNS.values():
+        for _, pattern in patterns:
+            stripped = pattern.sub(" ", stripped)
+    stripped = _LABEL_WORDS.sub(" ", stripped)
+    return not re.search(r"\w", stripped) or (text.rstrip().endswith(":") and len(text) < 90)
 
 
-_ANNOUNCEMENT = re.compile(
-    r"^(?:(?:Insatsen |Projektet )?[Bb]idrar (?:även )?till|Mål|Delmål|Prioritering|"
-    r"Strategiskt område)\b[^:]{0,90}:\s+(?=\S)"
-)
-
-
-def _titles(text: str, framework: str) -> list[str]:
+def _refs(text: str, framework: str, *, labelled: bool, programme: str) -> list[GoalRef]:
     text = _BULLET.sub("", text.strip())
-    while _ANNOUNCEMENT.match(text):
-        text = _ANNOUNCEMENT.sub("", text, count=1)
+    if text.endswith(":"):
+        return []  # a label for the lines below
     text = _LEAD_IN.sub("", text, count=1).strip()
-    text = _NUMBERING.sub("", text).strip(" :;,.-–()")
-    if len(text) < 4 or text.endswith(":"):
+    head = _FRAMEWORK_HEAD.match(text)
+    if head and (_ANY_MARKER.search(head.group(1)) or programme_of(head.group(1), framework)):
+        text = text[head.end() :]
+    if programme:
+        text = re.sub(rf"^(?:Interreg\s+)?{re.escape(programme)}\b[\s,:]*", "", text)
+    text = _NUMBERING.sub("", text).strip()
+    eu = framework in EU
+    pieces = _BEFORE_CODE.split(text) if eu else [text]
+    refs = []
+    for piece in pieces:
+        titles = _titles(piece, framework, labelled=labelled)
+        for title in titles:
+            objective = ""
+            if eu:
+                title, objective = _objective(title, framework)
+                if not title:
+                    continue
+            if _is_label_only(title):
+                if len(titles) > 1 or objective:
+                    continue
+                title = _whole(framework)
+            if programme and words.stem_key(title) == words.stem_key(programme):
+                title = words.WHOLE_PROGRAMME
+            if framework == NATIONAL_STRATEGY:
+                title = _chapter_title(title)
+            refs.append(GoalRef(framework, None, title, programme, objective))
+    return refs
+
+
+def _titles(text: str, framework: str, *, labelled: bool) -> list[str]:
+    """The goals' words in a clause; a whole-framework goal when the clause names none."""
+    text = words.strip_lead_ins(text)
+    if not text:
         return []
-    parts = [text]
-    if framework == RUS and len(text) < 400 and not _PROSE.search(text):
-        parts = _split_run(text)
-    titles = []
-    for part in parts:
-        part = part.strip(" :;,.-–")
-        if len(part) < 4:
+    titles: list[str] = []
+    whole, text = words.all_goals(text)
+    if whole:
+        titles.append(_whole(framework))
+    numbers, text = words.numbered(text) if framework not in EU else ([], text)
+    titles.extend(f"Mål {n}" for n in numbers)
+    if numbers:
+        again, text = words.all_goals(words.strip_lead_ins(text))
+        if again:
+            titles.append(_whole(framework))
+    text = _NUMBERING.sub("", text).strip()
+    if not text:
+        return titles
+    if not labelled and (words.is_prose(text) or re.match(r"^Att\s", text)):
+        return titles  # effects or aims typed in the goals column
+    if words.is_prose(text):
+        found = _from_prose(text)
+        if not found and labelled and not titles:
+            found = [_other_title(text) if framework == OTHER else _whole(framework)]
+        return titles + found
+    for part in words.split_goals(text, runs=framework == RUS):
+        numbers, part = words.numbered(part) if framework not in EU else ([], part)
+        titles.extend(f"Mål {n}" for n in numbers)
+        title = words.clean(words.cut_elaboration(part))
+        if len(title) < 4 or words.is_prose(title):
             continue
-        if len(part) > MAX_TITLE:
-            part = part[: MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"
-        titles.append(part)
+        if len(title) > MAX_TITLE:
+            title = title[: MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"
+        titles.append(title)
     return titles
 
 
-def _split_run(text: str) -> list[str]:
-    parts: list[str] = []
-    start = 0
-    for match in _RUN_SPLIT.finditer(text):
-        previous_word = text[start : match.start()].split()[-1:] or [""]
-        word = previous_word[0].strip(".,)").casefold()
-        if word in _FUNCTION_WORDS or len(word) < 3:
+_PROSE_STOP = re.compile(
+    r"(?:,\s*|\s+)(?:då|vilket|i och med|eftersom|för att|där|genom|som|så att|och bedöms)\b.*$"
+)
+
+
+def _from_prose(text: str) -> list[str]:
+    """Goal names inside sentences about the measure: after "prioriteringen …", or in quotes."""
+    titles: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text):
+        quoted = words.quoted(sentence)
+        if quoted:
+            titles.extend(words.clean(q) for q in quoted)
             continue
-        piece = text[start : match.start()]
-        if len(piece.split()) < 2:
-            continue
-        following = text[match.end() :]
-        if _PLACE.match(following):
-            after = following.split()[1:2]
-            if not after or after[0] not in _GOAL_VERBS:
-                continue
-        parts.append(piece)
-        start = match.end()
-    parts.append(text[start:])
-    return parts
+        stripped = words.strip_lead_ins(sentence)
+        if stripped == sentence.strip():
+            continue  # no lead-in: a sentence about the measure
+        head = _PROSE_STOP.sub("", words.cut_elaboration(stripped))
+        for part in words.split_goals(head):
+            title = words.clean(part)
+            if len(title) >= 4 and not words.is_prose(title) and len(title.split()) <= 12:
+                titles.append(title)
+    return titles
+
+
+def _other_title(text: str) -> str:
+    """The name of the other strategy or plan a sentence cites ("länets Kulturplan")."""
+    match = _MARKERS[-1][1].search(text)
+    if not match:
+        return words.WHOLE_STRATEGY
+    tail = re.match(
+        r"(?:\s+(?:för|i|inom)\s+[A-ZÅÄÖ][\wåäö-]*(?:\s+[A-ZÅÄÖ][\wåäö-]*)*)?", text[match.end() :]
+    )
+    return words.clean(text[match.start() : match.end() + (tail.end() if tail else 0)])
+
+
+def _objective(title: str, framework: str) -> tuple[str, str]:
+    """(words, code) of an EU fund's objective: "1.3 Stärk små …" → ("Stärk små …", "1.3"),
+    "Ett grönare Europa" → ("Ett grönare Europa", "PO2"); Interreg priorities: "3 Education …"."""
+    match = _OBJECTIVE_CODE.match(title)
+    if match and (match.group(2) or framework == INTERREG):
+        rest = words.clean(title[match.end() :])
+        code = f"{match.group(1)}.{match.group(2)}" if match.group(2) else match.group(1)
+        return rest or title, code
+    if framework == REGIONALFONDEN and re.match(r"(?:Ett|En|PO\s?\d|Politiskt|Smartare)\b", title):
+        for code, pattern in _POLICY_OBJECTIVES:
+            if pattern.search(title[:70]):
+                return title, code
+    return title, ""
+
+
+def _chapter_title(title: str) -> str:
+    """The national strategy's priorities are the chapter titles: use their exact words."""
+    key = words.stem_key(title)
+    for number, chapter in CHAPTERS.items():
+        if number != 8 and words.stem_key(chapter) in key:
+            return chapter
+    return title
 
 
 def _unique(refs: list[GoalRef]) -> list[GoalRef]:
     seen = set()
     unique = []
     for ref in refs:
-        key = (ref.framework, ref.sdg, normalize_title(ref.title) if not ref.sdg else "")
+        key = goal_key(ref, "region")
         if key not in seen:
             seen.add(key)
             unique.append(ref)
