@@ -169,7 +169,7 @@ _LABEL_WORDS = re.compile(
     r"\b(?:mål|målen|effektmål|prioritering|prioriteringar|styrkeområden?|insatsområden?|"
     r"program|programmet|i|inom|och|för|en|länets|regionens|fonden|koppling|till|kopplingar|"
     r"finns|också|samt|20\d\d(?:[–-]20\d\d)?|mot|strategi|strategin|projektets|insatsens|den|"
-    r"det|är|nationella|regionala|nationell|EU)\b",
+    r"det|är|nationella|regionala|nationell|EU|färdplan\w*)\b",
     re.I,
 )
 _BULLET = re.compile(r"^[•·▪◦\-–]\s*")
@@ -177,6 +177,8 @@ _NUMBERING = re.compile(
     r"^(?:(?:[Mm]ål|[Dd]elmål)\s*)?(?:\d+(?:\.\d+)*\s*[:.]|\d+(?:\.\d+)+|[A-Z]\.\d+\.?)\s+"
     r"(?=[A-ZÅÄÖ])"
 )
+# The EU funds' objective codes ("1.3 …") are read by _objective(); only "2. Ett …" goes.
+_EU_NUMBERING = re.compile(r"^\d\.\s+(?=[A-ZÅÄÖ])")
 # "Interreg Aurora: …", "Smart specialisering: …", "Föregående RUS (Dalarna 2020): …": a head
 # naming the framework before a colon.
 _FRAMEWORK_HEAD = re.compile(r"^\(?([^:()]{0,60}(?:\([^)]*\))?)\s*:\s+(?=\S)")
@@ -290,8 +292,13 @@ def _split_frameworks(text: str) -> list[str]:
             continue
         connectors = list(_CONNECTOR.finditer(text, start, match.start()))
         if current is None:
-            # Only a sentence before the first marker is a clause of its own.
-            connectors = [c for c in connectors if c.group(0).startswith(".")]
+            # Only a sentence before the first marker is a clause of its own ("2. Ett grönare
+            # Europa" is a number, not a sentence).
+            connectors = [
+                c
+                for c in connectors
+                if c.group(0).startswith(".") and re.search(r"[^\W\d]{2}", text[start : c.start()])
+            ]
         if connectors and match.start() - connectors[-1].end() <= 60:
             pieces.append(text[start : connectors[-1].start()])
             start = connectors[-1].end()
@@ -328,6 +335,9 @@ def parse_goals(goals_html: str) -> tuple[GoalRef, ...]:
         if words.is_funding_note(segment):
             continue
         own = framework_of(segment)
+        if waiting and own and own != waiting[0]:
+            _flush(refs, waiting)  # the named framework's goals did not follow
+            waiting = None
         framework = own or context
         agenda_clause = framework == AGENDA2030 or bool(_AGENDA.search(segment))
         sdgs = find_sdgs(segment, in_agenda_clause=agenda_clause)
@@ -343,7 +353,7 @@ def parse_goals(goals_html: str) -> tuple[GoalRef, ...]:
         if own and _is_label_only(remainder):
             _flush(refs, waiting)
             context, programme = own, programme_of(segment, own)
-            waiting = (own, programme) if own != AGENDA2030 else None
+            waiting = (own, programme, segment) if own != AGENDA2030 else None
             continue
         if framework == AGENDA2030:
             # What is left of an Agenda clause is its label or connecting words.
@@ -369,17 +379,20 @@ def parse_goals(goals_html: str) -> tuple[GoalRef, ...]:
     return tuple(_unique(refs))
 
 
-def _flush(refs: list[GoalRef], waiting: tuple[str, str] | None) -> None:
+def _flush(refs: list[GoalRef], waiting: tuple[str, str, str] | None) -> None:
     """A framework named with none of its goals: the framework as a whole is the goal."""
     if waiting and not any(ref.framework == waiting[0] for ref in refs):
-        framework, programme = waiting
-        refs.append(GoalRef(framework, None, _whole(framework), programme))
+        framework, programme, text = waiting
+        refs.append(GoalRef(framework, None, _whole(framework, text), programme))
 
 
-def _whole(framework: str) -> str:
-    return (
-        words.WHOLE_PROGRAMME if framework in WHOLE_PROGRAMME_FRAMEWORKS else words.WHOLE_STRATEGY
-    )
+def _whole(framework: str, text: str = "") -> str:
+    """The goal that stands for a whole framework; "other" names the strategy or plan cited."""
+    if framework == OTHER:
+        return _other_title(text)
+    if framework in WHOLE_PROGRAMME_FRAMEWORKS:
+        return words.WHOLE_PROGRAMME
+    return words.WHOLE_STRATEGY
 
 
 def _is_label_only(text: str) -> bool:
@@ -390,7 +403,7 @@ def _is_label_only(text: str) -> bool:
         for _, pattern in patterns:
             stripped = pattern.sub(" ", stripped)
     stripped = _LABEL_WORDS.sub(" ", stripped)
-    return not re.search(r"\w", stripped) or (text.rstrip().endswith(":") and len(text) < 90)
+    return not re.search(r"\w\w|\d", stripped) or (text.rstrip().endswith(":") and len(text) < 90)
 
 
 def _refs(text: str, framework: str, *, labelled: bool, programme: str) -> list[GoalRef]:
@@ -403,8 +416,8 @@ def _refs(text: str, framework: str, *, labelled: bool, programme: str) -> list[
         text = text[head.end() :]
     if programme:
         text = re.sub(rf"^(?:Interreg\s+)?{re.escape(programme)}\b[\s,:]*", "", text)
-    text = _NUMBERING.sub("", text).strip()
     eu = framework in EU
+    text = (_EU_NUMBERING if eu else _NUMBERING).sub("", text).strip()
     pieces = _BEFORE_CODE.split(text) if eu else [text]
     refs = []
     for piece in pieces:
@@ -415,10 +428,10 @@ def _refs(text: str, framework: str, *, labelled: bool, programme: str) -> list[
                 title, objective = _objective(title, framework)
                 if not title:
                     continue
-            if _is_label_only(title):
-                if len(titles) > 1 or objective:
+            if _is_label_only(title) and not objective:
+                if len(titles) > 1:
                     continue
-                title = _whole(framework)
+                title = _whole(framework, piece)
             if programme and words.stem_key(title) == words.stem_key(programme):
                 title = words.WHOLE_PROGRAMME
             if framework == NATIONAL_STRATEGY:
@@ -429,28 +442,29 @@ def _refs(text: str, framework: str, *, labelled: bool, programme: str) -> list[
 
 def _titles(text: str, framework: str, *, labelled: bool) -> list[str]:
     """The goals' words in a clause; a whole-framework goal when the clause names none."""
+    original = text
     text = words.strip_lead_ins(text)
     if not text:
         return []
     titles: list[str] = []
     whole, text = words.all_goals(text)
     if whole:
-        titles.append(_whole(framework))
+        titles.append(_whole(framework, text))
     numbers, text = words.numbered(text) if framework not in EU else ([], text)
     titles.extend(f"Mål {n}" for n in numbers)
     if numbers:
         again, text = words.all_goals(words.strip_lead_ins(text))
         if again:
-            titles.append(_whole(framework))
-    text = _NUMBERING.sub("", text).strip()
+            titles.append(_whole(framework, text))
+    text = (_EU_NUMBERING if framework in EU else _NUMBERING).sub("", text).strip()
     if not text:
         return titles
     if not labelled and (words.is_prose(text) or re.match(r"^Att\s", text)):
         return titles  # effects or aims typed in the goals column
     if words.is_prose(text):
-        found = _from_prose(text)
+        found = _from_prose(original)
         if not found and labelled and not titles:
-            found = [_other_title(text) if framework == OTHER else _whole(framework)]
+            found = [_whole(framework, text)]
         return titles + found
     for part in words.split_goals(text, runs=framework == RUS):
         numbers, part = words.numbered(part) if framework not in EU else ([], part)
@@ -465,7 +479,8 @@ def _titles(text: str, framework: str, *, labelled: bool) -> list[str]:
 
 
 _PROSE_STOP = re.compile(
-    r"(?:,\s*|\s+)(?:då|vilket|i och med|eftersom|för att|där|genom|som|så att|och bedöms)\b.*$"
+    r"(?:,\s*|\s+)(?:då|vilket|i och med|eftersom|för att|där|genom att|som|så att|och bedöms)"
+    r"\b.*$"
 )
 
 
@@ -493,10 +508,14 @@ def _other_title(text: str) -> str:
     match = _MARKERS[-1][1].search(text)
     if not match:
         return words.WHOLE_STRATEGY
+    start = match.start()
+    before = re.search(r"([A-ZÅÄÖ][\wåäö-]*)\s+$", text[:start])
+    if before and before.group(1) not in ("RUS", "ERUF", "Mål", "Målen"):
+        start = before.start(1)
     tail = re.match(
         r"(?:\s+(?:för|i|inom)\s+[A-ZÅÄÖ][\wåäö-]*(?:\s+[A-ZÅÄÖ][\wåäö-]*)*)?", text[match.end() :]
     )
-    return words.clean(text[match.start() : match.end() + (tail.end() if tail else 0)])
+    return words.clean(text[start : match.end() + (tail.end() if tail else 0)])
 
 
 def _objective(title: str, framework: str) -> tuple[str, str]:
