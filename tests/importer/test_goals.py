@@ -406,7 +406,9 @@ def near_duplicates(first: str, second: str) -> bool:
     if len(a) != len(b) or not a:
         return False
     for x, y in zip(a, b, strict=True):
-        shared = next((i for i, (c, d) in enumerate(zip(x, y)) if c != d), min(len(x), len(y)))
+        shared = next(
+            (i for i, (c, d) in enumerate(zip(x, y, strict=False)) if c != d), min(len(x), len(y))
+        )
         if shared < max(min(len(x), len(y)) - 3, min(4, len(x), len(y))):
             return False
     return True
