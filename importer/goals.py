@@ -7,8 +7,8 @@ Pure functions. The cells are free text typed by 21 regions: "Mål i RUS: …", 
 a goal's wording. The goals column asks for RUS, Regionalfonden/Interreg and FRO goals, so
 unlabelled goal wording is read as RUS; unlabelled prose (effects typed in the wrong column) is no
 goal at all. A framework named without any goal of it ("samtliga mål", "länets S3-strategi") gives
-that framework's goal "Strategin som helhet" (or "Programmet som helhet"). The words themselves are
-cleaned in importer.goal_words.
+that framework's goal "Strategin som helhet" (or "Programmet som helhet"). Frameworks and clauses
+come from importer.goal_frameworks; the words are cleaned in importer.goal_words.
 
 Numbers that are not SDGs are common: RUS sub-goal numbers ("RUFS 2050 Mål 1: En tillgänglig
 region"), a programme's "specifikt mål 1.4", "Tematiskt mål 13", "Mål 2030", "Agtech 2030". An
@@ -24,154 +24,49 @@ from dataclasses import dataclass
 from catalogue.reference import CHAPTERS, SDGS
 
 from . import goal_words as words
-from .goal_sdgs import find_sdgs, sdg_by_name
-from .html import to_text
-
-RUS = "rus"
-AGENDA2030 = "agenda2030"
-REGIONALFONDEN = "regionalfonden"
-INTERREG = "interreg"
-FRO = "fro"
-SMART_SPECIALISATION = "smart_specialisation"
-NATIONAL_STRATEGY = "national_strategy"
-OTHER = "other"
-
-REGION_SPECIFIC = {RUS, OTHER, SMART_SPECIALISATION, FRO}
-EU = {REGIONALFONDEN, INTERREG}
-WHOLE_PROGRAMME_FRAMEWORKS = {REGIONALFONDEN, INTERREG, FRO}
-
-# The column header's second line, spilled into some first rows of a table.
-HEADER_SPILL = re.compile(
-    r"Vilket eller vilka mål i den regionala utvecklingsstrategin, Regionalfonden inklusive "
-    r"Interreg samt i förekommande fall Fonden för en rättvis omställning som insatsen ska "
-    r"bidra till\s*[.:]?",
-    re.IGNORECASE,
+from .goal_frameworks import (
+    AGENDA,
+    AGENDA2030,
+    ANY_MARKER,
+    EU,
+    FRO,
+    HEADER_SPILL,
+    INTERREG,
+    LEAD_IN,
+    MARKERS,
+    NATIONAL_STRATEGY,
+    OTHER,
+    REGION_SPECIFIC,
+    REGIONALFONDEN,
+    RUS,
+    SMART_SPECIALISATION,
+    WHOLE_PROGRAMME_FRAMEWORKS,
+    framework_of,
+    is_label_only,
+    programme_of,
+    segments,
 )
+from .goal_sdgs import find_sdgs, sdg_by_name
 
-_PROGRAMMES = {
-    REGIONALFONDEN: [
-        ("Norra Mellansverige", r"Norra Mellansverige"),
-        ("Östra Mellansverige", r"Östra Mellansverige|\bÖMS\b"),
-        ("Småland och Öarna", r"Småland och Öarna|\bSMÖ\b"),
-        ("Skåne-Blekinge", r"Skåne[–-]Blekinge"),
-        ("Västsverige", r"Regionalfonden Västsverige"),
-        ("Mellersta Norrland", r"Mellersta Norrland"),
-        ("Övre Norrland", r"Övre Norrland"),
-        (
-            "Nationella regionalfondsprogrammet",
-            r"[Nn]ationella (?:regionalfondsprogram|ERUF|REACT)",
-        ),
-    ],
-    INTERREG: [
-        ("Aurora", r"\bAurora\b"),
-        ("Central Baltic", r"Central Baltic"),
-        ("Baltic Sea Region", r"Baltic Sea Region"),
-        ("Sverige-Norge", r"Sverige[–-]Norge"),
-        ("Interreg Europe", r"Interreg Europe"),
-        ("Öresund-Kattegat-Skagerrak", r"Öresund[–-]Kattegat[–-]Skagerrak"),
-        ("Botnia-Atlantica", r"Botnia[–-]Atlantica"),
-        ("North Sea", r"North Sea"),
-    ],
-}
-_PROGRAMME_PATTERNS = {
-    framework: [(name, re.compile(pattern)) for name, pattern in programmes]
-    for framework, programmes in _PROGRAMMES.items()
-}
-
-# Framework markers. A clause takes the framework of its earliest marker.
-_MARKERS: list[tuple[str, re.Pattern]] = [
-    (FRO, re.compile(r"rättvis omställning|Omställningsplanen|\bFRO\b|\bJTF\b", re.I)),
-    (AGENDA2030, re.compile(r"Agenda 20[23][03]|[Gg]lobala (?:hållbarhets)?mål")),
-    (
-        INTERREG,
-        re.compile(
-            r"\bInterreg\b|Central Baltic|\bAurora\b|Sverige[–-]Norge|"
-            r"Öresund[–-]Kattegat[–-]Skagerrak|Botnia[–-]Atlantica|North Sea|Baltic Sea Region",
-            re.I,
-        ),
-    ),
-    (
-        REGIONALFONDEN,
-        re.compile(
-            r"(?<!Ej )\bE[RU][RU]F\b|(?<!Ej )\bEruf\b|Regionalfond\w*|regionalfondsprogram\w*|"
-            r"[Rr]egionala struktur(?:fonds)?-?\s*(?:och utvecklings)?program\w*|"
-            r"Småland och Öarna|Skåne[–-]Blekinge|Norra Mellansverige|Östra Mellansverige|"
-            r"Politiskt mål|Specifikt mål|Särskilt mål \d|[Pp]rogramområde|Insatsområde:|"
-            r"\bPO\s?[1-5]\b|REACT|React-EU|Investeringsprioritering|Tematiskt mål|"
-            r"Ett (?:konkurrenskraftigare och )?(?:smartare|grönare|mer sammanlänkat) Europa"
-        ),
-    ),
-    (
-        SMART_SPECIALISATION,
-        re.compile(
-            r"(?<!färdigheter för )[Ss]mart specialiser\w*|S3-strateg\w*|\bS3\b|"
-            r"[Ii]nnovationsstrateg\w*|(?<!Aurora: 1,1 )[Ss]mart specialisation|"
-            r"[Ii]nnovation- och smart|\bRIS\b|[Ss]tyrkeområde\w*|"
-            r"[Ss]trategi för regional innovation"
-        ),
-    ),
-    (
-        NATIONAL_STRATEGY,
-        re.compile(
-            r"[Nn]ationella? strategi\w* för hållbar regional utveckling|"
-            r"Nationell strategi\s*:|Nationell prioritering"
-        ),
-    ),
-    (
-        RUS,
-        re.compile(
-            r"\bRUS\b|\bRUS:\w+|\bRUSen\w*|\bRus\b|RUFF?S|[Rr]egionala? utvecklingsstrategi\w*|"
-            r"[Uu]tvecklingsstrategi\w*|strategi för hållbar tillväxt|Värmlandsstrategin|"
-            r"målbilden för|VG2021|Vårt Gotland 2040|Gotland 2040|Dalarna 2020|Dalastrategin|"
-            r"Genomförandeprogram\w*"
-        ),
-    ),
-    (
-        OTHER,
-        re.compile(
-            r"\bESF\+?|\bAMIF\b|AMIF:s|[Tt]rafikförsörjningsprogram\w*|"
-            r"[Kk]ulturplan\w*|[Bb]re(?:d)?dbandsstrat\w*|[Bb]iblioteksplan\w*|"
-            r"[Ll]ivsmedelsstrateg\w*|Nationell utlysning|[Tt]ransportpolitiska|"
-            r"[Ll]ife science strategi|[Nn]äringslivs- och tillväxtstrategi|[Rr]egionplan\w*|"
-            r"[Ss]trategi\w* för industriell omställning|industriell omvandling|"
-            r"[Nn]ationell(?:a)? strategi\w*|[Mm]iljömål\w*|klimatmål\w*|jämställdhetsmål\w*|"
-            r"[Pp]lan för regional|[Hh]andlingsprogram\w*|[Cc]ykelstrategi\w*|[Kk]ulturstrategi\w*|"
-            r"[Ll]andsbygds\S* strategi\w*|[Ll]andsbygds- och skärgårdsstrateg\w*|skogsprogram\w*|"
-            r"[Ee]uropeiska socialfonds\w*|Regionfullmäktiges|detaljbudget|[Ll]änsgemensam vision"
-        ),
-    ),
+# Re-exported: the parser and the tests read these here.
+__all__ = [
+    "AGENDA2030",
+    "FRO",
+    "HEADER_SPILL",
+    "INTERREG",
+    "NATIONAL_STRATEGY",
+    "OTHER",
+    "REGIONALFONDEN",
+    "RUS",
+    "SMART_SPECIALISATION",
+    "GoalRef",
+    "framework_of",
+    "goal_key",
+    "normalize_title",
+    "parse_goals",
+    "segments",
 ]
 
-# Where a new labelled clause starts inside a run of text ("… tillväxtmotor Mål i Agenda 2030: …").
-_CLAUSE_START = re.compile(
-    r"(?<!\si)(?<!\sinom)\s(?=(?:Mål (?:i |enligt )?)?"
-    r"(?:RUS\b|RUFF?S 2050|ERUF\b|EURF\b|Agenda 20[23][03]|"
-    r"Interreg\b|Regionalfonden\b|Fonden för en rättvis)(?:[^.:]{0,40}):)"
-    r"|\s(?=(?:Mål (?:i |enligt )?(?:RUS|ERUF|Agenda 2030|Interreg))\b)"
-    r"|\s(?=RUS (?:mål|prioritering|effektmål)\b)"
-)
-# Where a clause turns to another framework: a connector shortly before the new marker.
-_CONNECTOR = re.compile(r"\.\s+|;\s*|,\s+|\s+samt\s+|\s+och\s+")
-# Lead-in words that only announce a goal ("Mål i RUS:", "RUS effektmål", "Delmål:" …).
-_LEAD_IN = re.compile(
-    r"^(?:(?:Målet|Mål|Delmål|Prioritering/mål|Prioriteringar|Prioritering|Prioriterat område|"
-    r"Långsiktigt mål|"
-    r"Långsiktiga prioriteringar|Strategiskt område|Effekt ?mål|Effektmål|Insatsområde|"
-    r"Regional prioritering|Programmål)\b\s*(?:(?:i|enligt|för|inom)\b)?\s*)?"
-    r"(?:(?:RUS 20\d\d|RUS:ens|RUS:en|RUSens|RUS|Rus|RUFF?S 2050|ERUF(?: 2021[–-]2027)?|"
-    r"EURF|Eruf|Regionalfonden|Interreg|FRO|Agenda 20[23]0|Regional utvecklingsstrategi\w*)"
-    r"(?:\s+(?:mål|effektmål|prioritering|övergripande mål|delstrategi|insatsområden och mål|"
-    r"insatsområde|mål \d+(?: och \d+)?))?)?"
-    r"\s*[:\-–]?\s*",
-)
-# Words that may stand beside a framework's name in a line that only labels what follows.
-_LABEL_WORDS = re.compile(
-    r"\b(?:mål|målen|effektmål|prioritering|prioriteringar|styrkeområden?|insatsområden?|"
-    r"program|programmet|i|inom|och|för|en|länets|regionens|fonden|koppling|till|kopplingar|"
-    r"finns|också|samt|20\d\d(?:[–-]20\d\d)?|mot|strategi|strategin|projektets|insatsens|den|"
-    r"det|är|nationella|regionala|nationell|EU|färdplan\w*)\b",
-    re.I,
-)
 _BULLET = re.compile(r"^[•·▪◦\-–]\s*")
 _NUMBERING = re.compile(
     r"^(?:(?:[Mm]ål|[Dd]elmål)\s*)?(?:\d+(?:\.\d+)*\s*[:.]|\d+(?:\.\d+)+|[A-Z]\.\d+\.?)\s+"
@@ -236,91 +131,6 @@ def normalize_title(title: str) -> str:
     return " ".join(re.findall(r"\w+", title.casefold()))
 
 
-def _any_marker() -> re.Pattern:
-    """All markers in one pattern: the earliest match wins, ties go to the more specific."""
-    parts = []
-    for framework, pattern in _MARKERS:
-        flags = "i" if pattern.flags & re.IGNORECASE else ""
-        body = f"(?{flags}:{pattern.pattern})" if flags else f"(?:{pattern.pattern})"
-        parts.append(f"(?P<{framework}>{body})")
-    return re.compile("|".join(parts))
-
-
-_ANY_MARKER = _any_marker()
-_AGENDA = _MARKERS[1][1]
-_INTERREG = _MARKERS[2][1]
-
-
-def framework_of(text: str) -> str | None:
-    """The framework of the earliest marker in the text, or None. Interreg programmes use the
-    Regional Fund's words ("PO4: Ett mer socialt EU (Interreg)"): Interreg wins over them."""
-    match = _ANY_MARKER.search(text)
-    if not match:
-        return None
-    if match.lastgroup == REGIONALFONDEN and _INTERREG.search(text):
-        return INTERREG
-    return match.lastgroup
-
-
-def segments(goals_html: str) -> list[str]:
-    """The cell's text cut at blocks, line breaks (double spaces), labelled clauses and where a
-    clause turns to another framework."""
-    text = HEADER_SPILL.sub("\n", goals_html)
-    pieces: list[str] = []
-    for line in to_text(text, keep_gaps=True).split("\n"):
-        for part in re.split(r"\s{2,}|\s\|\s", line):
-            part = part.strip()
-            if pieces and re.search(r"\d[.,:]\d$", pieces[-1]) and part[:1].isupper():
-                pieces[-1] = f"{pieces[-1]} {part}"  # "Ett grönare Europa 2.1  Främja …"
-                continue
-            for clause in _CLAUSE_START.split(part):
-                pieces.extend(_split_frameworks(clause))
-    return [p.strip() for p in pieces if p and p.strip()]
-
-
-def _split_frameworks(text: str) -> list[str]:
-    """Cut where the clause turns to another framework: at a connector shortly before the new
-    framework's marker, at a sentence end before the first marker, or right before a marker in
-    capitals that starts a new clause ("… för alla AMIF:s Programindikatorer …")."""
-    pieces = []
-    start = 0
-    current = None
-    for match in _ANY_MARKER.finditer(text):
-        framework = match.lastgroup
-        if framework in (current, AGENDA2030) or match.start() <= start:
-            current = current or framework
-            continue
-        connectors = list(_CONNECTOR.finditer(text, start, match.start()))
-        if current is None:
-            # Only a sentence before the first marker is a clause of its own ("2. Ett grönare
-            # Europa" is a number, not a sentence).
-            connectors = [
-                c
-                for c in connectors
-                if c.group(0).startswith(".") and re.search(r"[^\W\d]{2}", text[start : c.start()])
-            ]
-        if connectors and match.start() - connectors[-1].end() <= 60:
-            pieces.append(text[start : connectors[-1].start()])
-            start = connectors[-1].end()
-        elif (
-            current is not None
-            and re.match(r"[A-ZÅÄÖ0-9]{3,}", match.group(0))
-            and len(text[match.end() :].split()) >= 3
-        ):
-            pieces.append(text[start : match.start()])
-            start = match.start()
-        current = framework
-    pieces.append(text[start:])
-    return pieces
-
-
-def programme_of(text: str, framework: str) -> str:
-    for name, pattern in _PROGRAMME_PATTERNS.get(framework, ()):
-        if pattern.search(text):
-            return name
-    return ""
-
-
 @functools.lru_cache(maxsize=8192)
 def parse_goals(goals_html: str) -> tuple[GoalRef, ...]:
     """Goal references of one cell, in order, without duplicates.
@@ -339,7 +149,7 @@ def parse_goals(goals_html: str) -> tuple[GoalRef, ...]:
             _flush(refs, waiting)  # the named framework's goals did not follow
             waiting = None
         framework = own or context
-        agenda_clause = framework == AGENDA2030 or bool(_AGENDA.search(segment))
+        agenda_clause = framework == AGENDA2030 or bool(AGENDA.search(segment))
         sdgs = find_sdgs(segment, in_agenda_clause=agenda_clause)
         remainder = segment
         refs.extend(GoalRef(AGENDA2030, number, SDGS[number]) for number, _, _ in sdgs)
@@ -350,21 +160,21 @@ def parse_goals(goals_html: str) -> tuple[GoalRef, ...]:
             if number:
                 refs.append(GoalRef(AGENDA2030, number, SDGS[number]))
                 remainder = ""
-        if own and _is_label_only(remainder):
+        if own and is_label_only(remainder):
             _flush(refs, waiting)
             context, programme = own, programme_of(segment, own)
             waiting = (own, programme, segment) if own != AGENDA2030 else None
             continue
         if framework == AGENDA2030:
             # What is left of an Agenda clause is its label or connecting words.
-            rest = _ANY_MARKER.search(_AGENDA.sub(" ", remainder))
+            rest = ANY_MARKER.search(AGENDA.sub(" ", remainder))
             if rest is None or rest.lastgroup == AGENDA2030:
                 continue
             framework = rest.lastgroup
-            remainder = _AGENDA.sub(" ", remainder)[rest.start() :]
+            remainder = AGENDA.sub(" ", remainder)[rest.start() :]
         if own and own != context:
             programme = ""
-            if _ANY_MARKER.match(segment):  # "RUFS 2050 och …": a label for the lines below
+            if ANY_MARKER.match(segment):  # "RUFS 2050 och …": a label for the lines below
                 context = own
         found = _refs(
             remainder,
@@ -395,24 +205,13 @@ def _whole(framework: str, text: str = "") -> str:
     return words.WHOLE_STRATEGY
 
 
-def _is_label_only(text: str) -> bool:
-    """A line that only names a framework ("RUS effektmål", "ERUF Norra Mellansverige")."""
-    stripped = _LEAD_IN.sub("", text.strip(), count=1)
-    stripped = _ANY_MARKER.sub(" ", stripped)
-    for patterns in _PROGRAMME_PATTERNS.values():
-        for _, pattern in patterns:
-            stripped = pattern.sub(" ", stripped)
-    stripped = _LABEL_WORDS.sub(" ", stripped)
-    return not re.search(r"\w\w|\d", stripped) or (text.rstrip().endswith(":") and len(text) < 90)
-
-
 def _refs(text: str, framework: str, *, labelled: bool, programme: str) -> list[GoalRef]:
     text = _BULLET.sub("", text.strip())
     if text.endswith(":"):
         return []  # a label for the lines below
-    text = _LEAD_IN.sub("", text, count=1).strip()
+    text = LEAD_IN.sub("", text, count=1).strip()
     head = _FRAMEWORK_HEAD.match(text)
-    if head and (_ANY_MARKER.search(head.group(1)) or programme_of(head.group(1), framework)):
+    if head and (ANY_MARKER.search(head.group(1)) or programme_of(head.group(1), framework)):
         text = text[head.end() :]
     if programme:
         text = re.sub(rf"^(?:Interreg\s+)?{re.escape(programme)}\b[\s,:]*", "", text)
@@ -428,7 +227,7 @@ def _refs(text: str, framework: str, *, labelled: bool, programme: str) -> list[
                 title, objective = _objective(title, framework)
                 if not title:
                     continue
-            if _is_label_only(title) and not objective:
+            if is_label_only(title) and not objective:
                 if len(titles) > 1:
                     continue
                 title = _whole(framework, piece)
@@ -505,7 +304,7 @@ def _from_prose(text: str) -> list[str]:
 
 def _other_title(text: str) -> str:
     """The name of the other strategy or plan a sentence cites ("länets Kulturplan")."""
-    match = _MARKERS[-1][1].search(text)
+    match = MARKERS[-1][1].search(text)
     if not match:
         return words.WHOLE_STRATEGY
     start = match.start()
