@@ -24,6 +24,7 @@ _LEAD_INS = [
         r"^(?:Förutom ovanstående|Men|Samt|Och)?\s*(?:även|också)(?:\s+|$)",
         r"^(?:Mål|Delmål)\s+\d+(?:\.\d+)?\s*:\s*",
         r"^-?programmet\s+",
+        r"^styra regionens resurser mot\s+(?:investeringar\s+(?:i\s+|initiativ som rör\s+)?)?",
         r"^Föregående\b\s*",
         r"^(?:den\s+)?regionala\s+utvecklingsstrategin\b[^,.]*?\s+genom\s+(?:den\s+|de\s+)?",
         r"^(?:samt|och|men)\s+",
@@ -47,6 +48,7 @@ _LEAD_INS = [
         r"^(?:Politiskt|Särskilt|Specifikt)\s+mål\s+\d\b[.:]?\s*",
         r"^(?:Investeringsprioritering|Regional prioritering|Nationell prioritering|"
         r"Övriga regionala prioriteringar|Prioriteringar|Prioritering|Syfte|Insatsområde|"
+        r"Prioriterat området?|Insatsområden och mål|"
         r"Specifikt mål|Särskilt mål|Särskilt målområde|Specifikt målområde|Målområde|Delmål|"
         r"Långsiktigt mål|Nationell strategi|Mål)\s*[:;]\s*",
     )
@@ -58,7 +60,7 @@ _TRAILING_NUMBERS = re.compile(
     re.I,
 )
 _TRAILING_REFERENCE = re.compile(
-    r"[\s,]*(?:\(\s*)?(?:(?:i|inom|enligt)\s+(?:den\s+|det\s+)?(?:regionala\s+"
+    r"[\s,]*(?:\(\s*)?(?:(?:i|inom|enligt|för)\s+(?:den\s+|det\s+)?(?:regionala\s+"
     r"utvecklingsstrategin\b.*|[Rr]egional\s+utvecklingsstrategi\b.*|"
     r"regionala\s+strukturfondsprogrammet\b.*|regionala\s+struktur-\s+"
     r"och\s+utvecklingsprogrammet\b.*|RUS\b.*|Utvecklingsstrategi för\b.*)|RUS\)?|ERUF)"
@@ -77,6 +79,9 @@ _JOINS = re.compile(
     r"|\s+(?=Mål\s+\d+:)|\s*[;,]?\s*(?=Investeringsprioritering:|Specifikt mål:|Särskilt mål:)",
     re.I,
 )
+# "Förbättra livsvillkoren: Robust samhälle": an area and its goal, both goals' words.
+_COLON_LIST = re.compile(r":\s+(?=[A-ZÅÄÖ])")
+_LABEL_HEAD = re.compile(r"\b(?:mål|målen|prioritering|prioriteringar|indikatorer)$", re.I)
 _SENTENCE = re.compile(r"(?<=[a-zåäö)])\.\s+(?=[A-ZÅÄÖ(])")
 # A capitalised word right after a lower-case one usually starts the next goal in a run of RUS
 # goals that lost its line breaks ("… tillväxtmotor Skåne ska ha en god miljö …").
@@ -142,7 +147,9 @@ def clean(text: str) -> str:
     text = re.sub(r"^(EN|ETT)(?= [a-zåäö])", lambda m: m.group(1).capitalize(), text)
     text = _balance(text)
     text = " ".join(text.split()).strip(" :;,.-–—#/")
-    text = re.sub(r"[,\s]+(?:men|och|samt|genom)(?:\s+också|\s+även)?$", "", text)
+    text = re.sub(
+        r"[,\s]+(?:(?:men|och|samt|genom)(?:\s+också|\s+även|\s+program)?|fokusområde)$", "", text
+    )
     text = re.sub(r"^[A-Z]\.\d+\.?\s+", "", text)
     # A closing bracket stripped above belongs back when its opening one stays.
     if text.count("(") > text.count(")"):
@@ -194,8 +201,11 @@ def split_goals(text: str, *, runs: bool = False) -> list[str]:
         sentence = _trailing(strip_lead_ins(sentence))
         for piece in _JOINS.split(sentence):
             piece = _trailing(strip_lead_ins(piece))
-            for item in _split_run(piece) if runs and not PROSE.search(piece) else [piece]:
-                parts.extend(_split_list(item))
+            for sub in _COLON_LIST.split(piece):
+                if _LABEL_HEAD.search(sub):
+                    continue  # "Landsbygds- och skärgårdsstrategins mål: Stärk …"
+                for item in _split_run(sub) if runs and not PROSE.search(sub) else [sub]:
+                    parts.extend(_split_list(item))
     return [p for p in (p.strip(" ,;:.") for p in parts) if p]
 
 

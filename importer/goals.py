@@ -73,7 +73,7 @@ _NUMBERING = re.compile(
     r"(?=[A-ZÅÄÖ])"
 )
 # The EU funds' objective codes ("1.3 …") are read by _objective(); only "2. Ett …" goes.
-_EU_NUMBERING = re.compile(r"^\d\.\s+(?=[A-ZÅÄÖ])")
+_EU_NUMBERING = re.compile(r"^(?:Mål\s+)?\d\s*[.:]\s+(?=[A-ZÅÄÖ])")
 # "Interreg Aurora: …", "Smart specialisering: …", "Föregående RUS (Dalarna 2020): …": a head
 # naming the framework before a colon.
 _FRAMEWORK_HEAD = re.compile(r"^\(?([^:()]{0,60}(?:\([^)]*\))?)\s*:\s+(?=\S)")
@@ -214,7 +214,8 @@ def _refs(text: str, framework: str, *, labelled: bool, programme: str) -> list[
     if head and (ANY_MARKER.search(head.group(1)) or programme_of(head.group(1), framework)):
         text = text[head.end() :]
     if programme:
-        text = re.sub(rf"^(?:Interreg\s+)?{re.escape(programme)}\b[\s,:]*", "", text)
+        name = re.escape(programme.removeprefix("Interreg "))
+        text = re.sub(rf"^(?:Interreg\s+)?{name}\b[\s,:]*", "", text)
     eu = framework in EU
     text = (_EU_NUMBERING if eu else _NUMBERING).sub("", text).strip()
     pieces = _BEFORE_CODE.split(text) if eu else [text]
