@@ -24,6 +24,8 @@ _LEAD_INS = [
         r"^(?:Förutom ovanstående|Men|Samt|Och)?\s*(?:även|också)(?:\s+|$)",
         r"^(?:Mål|Delmål)\s+\d+(?:\.\d+)?\s*:\s*",
         r"^-?programmet\s+",
+        r"^för att\s+",
+        r"^(?:tydlig\s+)?koppling(?:ar)?\s+(?:finns\s+)?(?:också\s+)?till\s+",
         r"^styra regionens resurser mot\s+(?:investeringar\s+(?:i\s+|initiativ som rör\s+)?)?",
         r"^Föregående\b\s*",
         r"^(?:den\s+)?regionala\s+utvecklingsstrategin\b[^,.]*?\s+genom\s+(?:den\s+|de\s+)?",
@@ -101,7 +103,9 @@ _FUNCTION_WORDS = {
 # A list of goals: a comma, "och" or "samt" before a capital letter.
 _LIST = re.compile(r"\s*,\s*(?=[A-ZÅÄÖ])|\s+(?:och|samt)\s+(?=[A-ZÅÄÖ][a-zåäö])")
 # The region explains how the measure serves the goal; the goal is what comes before.
-_ELABORATION = re.compile(r"\s*,?\s+(?:genom att|med (?:särskilt )?fokus på)\s+.*$", re.I)
+_ELABORATION = re.compile(
+    r"\s*,?\s+(?:genom att|med (?:särskilt )?fokus på)\s+.*$|,\s*indikatorer:.*$", re.I
+)
 _QUOTES = re.compile(r"[\"“”„«»]|(?<!\w)[’']|[’'](?!\w)")
 _QUOTED = re.compile(r"[\"“”„«]([^\"“”„«»]{3,200})[\"“”»]")
 _FUNDING_NOTE = re.compile(

@@ -250,6 +250,8 @@ def _titles(text: str, framework: str, *, labelled: bool) -> list[str]:
     whole, text = words.all_goals(text)
     if whole:
         titles.append(_whole(framework, text))
+        if re.match(r"(?:samtliga|alla)\b", text, re.I):
+            text = ""  # "alla mål förutom …, samtliga insatsområden och …": the whole, again
     numbers, text = words.numbered(text) if framework not in EU else ([], text)
     titles.extend(f"Mål {n}" for n in numbers)
     if numbers:
@@ -326,7 +328,7 @@ def _objective(title: str, framework: str) -> tuple[str, str]:
         rest = words.clean(title[match.end() :])
         code = f"{match.group(1)}.{match.group(2)}" if match.group(2) else match.group(1)
         return rest or title, code
-    if framework == REGIONALFONDEN and re.match(r"(?:Ett|En|PO\s?\d|Politiskt|Smartare)\b", title):
+    if framework in EU and re.match(r"(?:Ett|En|PO\s?\d|Politiskt|Smartare)\b", title):
         for code, pattern in _POLICY_OBJECTIVES:
             if pattern.search(title[:70]):
                 return title, code
