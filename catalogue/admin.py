@@ -37,11 +37,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from importer import html as html_fragments
 
+from .goal_curation import goals_by_key, merge_goals
 from .models import (
     AllocationAnswer,
     Chapter,
     ErrorReport,
     Goal,
+    GoalAlias,
     Measure,
     NoMeasures,
     Project,
@@ -200,10 +202,9 @@ def measure_source_differences(measure: Measure) -> list[tuple[str, str, str]]:
         chapter = Chapter.objects.filter(number=imported["chapter"]).first()
         differences.append(("chapter", str(chapter or imported["chapter"]), str(measure.chapter)))
     if "goals" in imported:
-        source_keys = set(imported["goals"] or ())
+        source = list(goals_by_key(imported["goals"] or ()).values())  # merges followed
         current = {goal.key: goal for goal in measure.goals.all()}
-        if source_keys != set(current):
-            source = Goal.objects.filter(key__in=source_keys)
+        if {goal.key for goal in source} != set(current):
             differences.append(
                 (
                     "goals",
@@ -599,7 +600,7 @@ class MeasureAdmin(CuratedAdmin):
                 measure.save()
                 if "goals" in measure.imported:
                     keys = measure.imported["goals"] or ()
-                    measure.goals.set(Goal.objects.filter(key__in=keys))
+                    measure.goals.set(list(goals_by_key(keys).values()))
                 accepted.append(measure.pk)
             schedule_index(request, update=accepted)
         self.message_user(
@@ -660,12 +661,57 @@ class ChapterAdmin(ReindexRelatedMeasures, admin.ModelAdmin):
     search_fields = ("title", "=number")
 
 
+# --- goals: merge, rename and reassign (catalogue.goal_curation keeps them through imports) ---
+
+
+class MergeGoalsForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Behåll detta mål"),
+        queryset=Goal.objects.none(),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "De andra målens insatser kopplas till det här målet och de andra målen tas bort. "
+            "En ny import kopplar deras formuleringar hit."
+        ),
+    )
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = goals
+        self.fields["target"].label_from_instance = lambda goal: (
+            f"{goal} ({goal.get_framework_display()}, {goal.region or '–'})"
+        )
+
+
+@admin.register(GoalAlias)
+class GoalAliasAdmin(admin.ModelAdmin):
+    """Keys merged into another goal. Deleting one lets the next import create the old goal."""
+
+    list_display = ("title", "goal", "key", "created")
+    list_select_related = ("goal",)
+    search_fields = ("title", "key", "goal__title")
+    readonly_fields = ("key", "goal", "title", "created")
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(Goal)
 class GoalAdmin(ReindexRelatedMeasures, CuratedAdmin):
     measure_lookup = "goals"
     provenance_fields = ("key",)
-    list_display = ("title", "framework", "sdg", "region", "measure_count", "curated")
+    list_display = (
+        "title",
+        "framework",
+        "sdg",
+        "region",
+        "programme",
+        "objective",
+        "measure_count",
+        "curated",
+    )
     list_filter = ("framework", "sdg", "region", "curated")
+    actions = ("merge_selected",)
     list_select_related = ("region",)
     search_fields = ("title", "key")
     autocomplete_fields = ("region",)
@@ -681,6 +727,44 @@ class GoalAdmin(ReindexRelatedMeasures, CuratedAdmin):
     @admin.display(description=_("insatser"), ordering="measure_count")
     def measure_count(self, obj):
         return obj.measure_count
+
+    @admin.action(description=_("Slå samman de valda målen"), permissions=["change"])
+    def merge_selected(self, request, queryset):
+        goals = queryset.select_related("region")
+        form = MergeGoalsForm(request.POST if "apply" in request.POST else None, goals=goals)
+        if len(goals) < 2:
+            self.message_user(request, _("Välj minst två mål att slå samman."), messages.WARNING)
+            return None
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            sources = [goal for goal in goals if goal.pk != target.pk]
+            if any(goal.sdg for goal in sources):
+                self.message_user(
+                    request, _("Ett globalt mål kan inte slås samman bort."), messages.ERROR
+                )
+                return None
+            changed = merge_goals(target, sources)
+            schedule_index(request, update=changed)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d mål slogs samman med %(goal)s.",
+                    "%(count)d mål slogs samman med %(goal)s.",
+                    len(sources),
+                )
+                % {"count": len(sources), "goal": target},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Slå samman mål"),
+            "opts": self.model._meta,
+            "form": form,
+            "goals": goals,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "action": "merge_selected",
+        }
+        return TemplateResponse(request, "admin/catalogue/goal/merge_goals.html", context)
 
 
 @admin.register(NoMeasures)

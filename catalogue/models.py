@@ -109,6 +109,18 @@ class Goal(models.Model):
         help_text=_("För regionspecifika mål, t.ex. RUS-mål."),
     )
     curated = models.BooleanField(_("kurerad"), default=False)
+    programme = models.CharField(
+        _("program"),
+        max_length=200,
+        blank=True,
+        help_text=_("EU-programmet som nämns, t.ex. Norra Mellansverige eller Aurora."),
+    )
+    objective = models.CharField(
+        _("målkod"),
+        max_length=20,
+        blank=True,
+        help_text=_("EU-fondernas mål: specifikt mål (t.ex. 1.3) eller politiskt mål (PO1–PO5)."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -458,3 +470,24 @@ class DataStamp(models.Model):
         manager = cls.objects.db_manager(using)
         if not manager.update(changes=models.F("changes") + 1):
             manager.create(changes=1)
+
+
+class GoalAlias(models.Model):
+    """A goal key that now means another goal: left behind when an editor merges a goal into
+    another, so that the next import links the measures that cite the old wording to the goal it
+    was merged into instead of creating the old goal again (importer.loader.load_goals)."""
+
+    key = models.CharField(_("nyckel"), max_length=255, unique=True)
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("mål"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    title = models.CharField(_("tidigare titel"), max_length=500, blank=True)
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sammanslaget mål")
+        verbose_name_plural = _("sammanslagna mål")
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.title or self.key} → {self.goal}"

@@ -113,15 +113,17 @@ class Snapshot:
     memo: OrderedDict = field(default_factory=OrderedDict)  # key -> (value, weight)
     memo_weight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    goal_titles: dict[int, str] = field(default_factory=dict)  # for the lists' goals column
     MEMO_SIZE = 256
     MEMO_WEIGHT = 500_000
 
     @classmethod
     def load(cls, version: str) -> Snapshot:
-        goals = {
-            pk: (framework, sdg)
-            for pk, framework, sdg in Goal.objects.order_by().values_list("pk", "framework", "sdg")
-        }
+        goals, goal_titles = {}, {}
+        for pk, framework, sdg, title in Goal.objects.order_by().values_list(
+            "pk", "framework", "sdg", "title"
+        ):
+            goals[pk], goal_titles[pk] = (framework, sdg), title
         links: dict[int, list[int]] = {}
         for measure_id, goal_id in (
             MeasureGoal.objects.order_by("measure_id", "goal_id")
@@ -149,7 +151,7 @@ class Snapshot:
                 frozenset(framework for framework, _ in facts),
                 frozenset(sdg for _, sdg in facts if sdg),
             )
-        return cls(version, rows, goals)
+        return cls(version, rows, goals, goal_titles=goal_titles)
 
     def remember(self, key, compute, weight=lambda value: 1):
         """compute() once per key while this snapshot is current. The least recently used are

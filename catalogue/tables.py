@@ -52,6 +52,36 @@ def goals_summary(goals, labels: dict[str, str] | None = None) -> list[str]:
     return parts
 
 
+GOAL_TITLE_CHARS = 50  # a goal's title in the list is cut here
+GOALS_PER_FRAMEWORK = 3  # then "+N"
+
+
+def goal_titles_summary(goals, labels: dict[str, str]) -> list[str]:
+    """Which goals, grouped by framework: "RUS: Attraktiva livsmiljöer; Hållbara transporter",
+    "Agenda 2030: 8, 9", from (framework, SDG number, title) triples."""
+    titles: dict[str, list[str]] = {}
+    numbers: dict[str, set[int]] = {}
+    for framework, sdg, title in goals:
+        if sdg:
+            numbers.setdefault(framework, set()).add(sdg)
+        elif title and title not in titles.setdefault(framework, []):
+            titles[framework].append(title)
+    parts = []
+    for framework in FRAMEWORK_ORDER:
+        if framework not in titles and framework not in numbers:
+            continue
+        shown = [", ".join(str(n) for n in sorted(numbers.get(framework, ())))]
+        shown = [s for s in shown if s]
+        named = titles.get(framework, [])
+        for title in named[:GOALS_PER_FRAMEWORK]:
+            cut = title if len(title) <= GOAL_TITLE_CHARS else title[: GOAL_TITLE_CHARS - 1]
+            shown.append(cut if cut == title else cut.rsplit(" ", 1)[0] + "…")
+        if len(named) > GOALS_PER_FRAMEWORK:
+            shown.append(f"+{len(named) - GOALS_PER_FRAMEWORK}")
+        parts.append(f"{labels[framework]}: {'; '.join(shown)}" if shown else labels[framework])
+    return parts
+
+
 class RankedIds(TableData):
     """Measure ids in the search's relevance order; sorting by a column is not offered then."""
 
@@ -140,8 +170,10 @@ class MeasureTable(tables.Table):
             if excerpt:
                 # The search module's excerpts are escaped text with <mark> added (the contract).
                 name += f'<p class="excerpt">{excerpt}</p>'
-            parts = goals_summary(
-                (goals[g] for g in row.goal_ids if g in goals), self._framework_labels
+            titles = self.snapshot.goal_titles
+            parts = goal_titles_summary(
+                ((*goals[g], titles.get(g, "")) for g in row.goal_ids if g in goals),
+                self._framework_labels,
             )
             region_href = escape(region_url.replace("region-slug", slug))
             cells.append(

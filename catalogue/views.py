@@ -429,6 +429,36 @@ class GoalListView(TemplateView):
     template_name = "catalogue/goal_list.html"
     extra_context = {"nav": "goals"}
 
+    def get(self, request, *args, **kwargs):
+        if wants(request, "json"):
+            return JsonResponse(
+                self.as_json(), safe=False, json_dumps_params={"ensure_ascii": False}
+            )
+        return super().get(request, *args, **kwargs)
+
+    def as_json(self) -> list[dict]:
+        counts = dict(
+            MeasureGoal.objects.order_by()
+            .values("goal_id")
+            .annotate(n=Count("pk"))
+            .values_list("goal_id", "n")
+        )
+        return [
+            {
+                "id": goal.pk,
+                "framework": goal.framework,
+                "sdg": goal.sdg,
+                "title": goal.title,
+                "region": goal.region.slug if goal.region else None,
+                "programme": goal.programme,
+                "objective": goal.objective,
+                "measure_count": counts.get(goal.pk, 0),
+            }
+            for goal in Goal.objects.select_related("region").order_by(
+                "framework", "sdg", "region__name", "title", "pk"
+            )
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         goals = list(

@@ -1,9 +1,14 @@
-"""Split a measure's goals cell into goal references and classify each by framework.
+"""Read a measure's goals cell into goal references: framework, SDG number, the goal's own words,
+and for the EU funds the programme and objective code.
 
 Pure functions. The cells are free text typed by 21 regions: "Mål i RUS: …", "RUFS 2050 Mål 1: …",
 "Mål i Agenda 2030: 3 God hälsa och välbefinnande 9 Hållbar industri …", "Agenda 2030: Mål 8 Mål 9",
-"ERUF: 1.3 Stärk små och medelstora …", "Interreg Aurora: …", or just a goal's wording. The goals
-column asks for RUS, Regionalfonden/Interreg and FRO goals, so unlabelled text is read as RUS.
+"ERUF: 1.3 Stärk små och medelstora …", "Interreg Aurora: …", sentences about the measure, or just
+a goal's wording. The goals column asks for RUS, Regionalfonden/Interreg and FRO goals, so
+unlabelled goal wording is read as RUS; unlabelled prose (effects typed in the wrong column) is no
+goal at all. A framework named without any goal of it ("samtliga mål", "länets S3-strategi") gives
+that framework's goal "Strategin som helhet" (or "Programmet som helhet"). Frameworks and clauses
+come from importer.goal_frameworks; the words are cleaned in importer.goal_words.
 
 Numbers that are not SDGs are common: RUS sub-goal numbers ("RUFS 2050 Mål 1: En tillgänglig
 region"), a programme's "specifikt mål 1.4", "Tematiskt mål 13", "Mål 2030", "Agtech 2030". An
@@ -16,139 +21,76 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from catalogue.reference import SDGS
+from catalogue.reference import CHAPTERS, SDGS
 
-from .html import to_text
-
-RUS = "rus"
-AGENDA2030 = "agenda2030"
-REGIONALFONDEN = "regionalfonden"
-INTERREG = "interreg"
-FRO = "fro"
-SMART_SPECIALISATION = "smart_specialisation"
-NATIONAL_STRATEGY = "national_strategy"
-OTHER = "other"
-
-REGION_SPECIFIC = {RUS, OTHER, SMART_SPECIALISATION}
-
-# The column header's second line, spilled into some first rows of a table.
-HEADER_SPILL = re.compile(
-    r"Vilket eller vilka mål i den regionala utvecklingsstrategin, Regionalfonden inklusive "
-    r"Interreg samt i förekommande fall Fonden för en rättvis omställning som insatsen ska "
-    r"bidra till\s*[.:]?",
-    re.IGNORECASE,
+from . import goal_words as words
+from .goal_frameworks import (
+    AGENDA,
+    AGENDA2030,
+    ANY_MARKER,
+    EU,
+    FRO,
+    HEADER_SPILL,
+    INTERREG,
+    LEAD_IN,
+    MARKERS,
+    NATIONAL_STRATEGY,
+    OTHER,
+    REGION_SPECIFIC,
+    REGIONALFONDEN,
+    RUS,
+    SMART_SPECIALISATION,
+    WHOLE_PROGRAMME_FRAMEWORKS,
+    framework_of,
+    is_label_only,
+    programme_of,
+    segments,
 )
+from .goal_sdgs import find_sdgs, sdg_by_name
 
-# Framework markers, most specific first. A segment takes the framework of its first marker.
-_MARKERS: list[tuple[str, re.Pattern]] = [
-    (FRO, re.compile(r"rättvis omställning|Omställningsplanen|\bFRO\b|\bJTF\b", re.I)),
-    (AGENDA2030, re.compile(r"Agenda 20[23][03]|[Gg]lobala (?:hållbarhets)?mål")),
-    (
-        INTERREG,
-        re.compile(
-            r"\bInterreg\b|Central Baltic|\bAurora\b|Sverige[–-]Norge|"
-            r"Öresund[–-]Kattegat[–-]Skagerrak|Botnia[–-]Atlantica|North Sea|Baltic Sea Region",
-            re.I,
-        ),
-    ),
-    (
-        REGIONALFONDEN,
-        re.compile(
-            r"\bE[RU][RU]F\b|\bEruf\b|Regionalfond\w*|regionalfondsprogram\w*|"
-            r"[Rr]egionala strukturfondsprogram\w*|Småland och Öarna|Skåne[–-]Blekinge|"
-            r"Politiskt mål|Specifikt mål|[Pp]rogramområde|Insatsområde:"
-        ),
-    ),
-    (
-        SMART_SPECIALISATION,
-        re.compile(
-            r"[Ss]mart specialiser\w*|\bS3\b|S3-strateg\w*|[Ii]nnovationsstrateg\w*|"
-            r"[Ss]mart specialisation|[Ii]nnovation- och smart"
-        ),
-    ),
-    (
-        NATIONAL_STRATEGY,
-        re.compile(
-            r"[Nn]ationella? strategi\w* för hållbar regional utveckling|[Nn]ationella strategin"
-        ),
-    ),
-    (
-        RUS,
-        re.compile(
-            r"\bRUS\b|\bRUS:\w+|\bRus\b|RUFF?S|[Rr]egionala? utvecklingsstrategi\w*|"
-            r"[Uu]tvecklingsstrategi\w*|strategi för hållbar tillväxt|Värmlandsstrategin|"
-            r"målbilden för|VG2021|Vårt Gotland 2040|Gotland 2040|Dalarna 2020"
-        ),
-    ),
-    (
-        OTHER,
-        re.compile(
-            r"\bESF\+?|\bAMIF\b|AMIF:s|REACT-EU|Tematiskt mål|[Tt]rafikförsörjningsprogram\w*|"
-            r"[Kk]ulturplan\w*|[Bb]re(?:d)?dbandsstrat\w*|Genomförandeprogram\w*|"
-            r"[Ll]ivsmedelsstrateg\w*|Nationell utlysning|[Tt]ransportpolitiska|"
-            r"[Ll]ife science strategi|[Nn]äringslivs- och tillväxtstrategi|[Rr]egionplan\w*|"
-            r"Strategi för industriell omställning|[Ff]ärdplan\w*"
-        ),
-    ),
+# Re-exported: the parser and the tests read these here.
+__all__ = [
+    "AGENDA2030",
+    "FRO",
+    "HEADER_SPILL",
+    "INTERREG",
+    "NATIONAL_STRATEGY",
+    "OTHER",
+    "REGIONALFONDEN",
+    "RUS",
+    "SMART_SPECIALISATION",
+    "GoalRef",
+    "framework_of",
+    "goal_key",
+    "normalize_title",
+    "parse_goals",
+    "segments",
 ]
 
-# Where a new labelled clause starts inside a run of text ("… tillväxtmotor Mål i Agenda 2030: …").
-_CLAUSE_START = re.compile(
-    r"(?<!\si)(?<!\sinom)\s(?=(?:Mål (?:i |enligt )?)?"
-    r"(?:RUS\b|RUFF?S 2050|ERUF\b|EURF\b|Agenda 20[23][03]|"
-    r"Interreg\b|Regionalfonden\b|Fonden för en rättvis)(?:[^.:]{0,40}):)"
-    r"|\s(?=(?:Mål (?:i |enligt )?(?:RUS|ERUF|Agenda 2030|Interreg))\b)"
-    r"|\s(?=RUS (?:mål|prioritering|effektmål)\b)"
-)
-
-# Lead-in words that only announce a goal ("Mål i RUS:", "RUS effektmål", "Delmål:" …).
-_LEAD_IN = re.compile(
-    r"^(?:(?:Målet|Mål|Delmål|Prioriteringar|Prioritering|Prioriterat område|Långsiktigt mål|"
-    r"Långsiktiga prioriteringar|Strategiskt område|Effekt ?mål|Effektmål|Insatsområde|"
-    r"Regional prioritering|Programmål)\b\s*(?:i|enligt|för)?\s*)?"
-    r"(?:(?:RUS 20\d\d|RUS:ens|RUS:en|RUS|Rus|RUFF?S 2050|ERUF(?: 2021[–-]2027)?|"
-    r"EURF|Regionalfonden|Interreg|Agenda 20[23]0|Regional utvecklingsstrategi\w*)"
-    r"(?:\s+(?:mål|effektmål|prioritering|övergripande mål|delstrategi|insatsområden och mål|"
-    r"insatsområde|mål \d+(?: och \d+)?))?)?"
-    r"\s*[:\-–]?\s*",
-)
-_LABEL_ONLY = re.compile(
-    r"^(?:Mål|Målet|Delmål|Prioritering|Prioriteringar|Långsiktigt mål|Strategiskt område|"
-    r"Effektmål|RUS|Rus|RUFF?S 2050|ERUF|Agenda 2030|Regional utvecklingsstrategi)?"
-    r"[\s:,.\-–]*$",
-)
 _BULLET = re.compile(r"^[•·▪◦\-–]\s*")
-_NUMBERING = re.compile(r"^(?:(?:[Mm]ål|[Dd]elmål)\s*)?\d+(?:\.\d+)*\s*[:.]\s+(?=[A-ZÅÄÖ])")
-_PLACE = re.compile(
-    r"^(?:Blekinge|Dalarna|Gotland|Gävleborg|Halland|Jämtland|Härjedalen|Jönköping|Kalmar|"
-    r"Kronoberg|Norrbotten|Skåne|Stockholm|Sörmland|Uppsala|Värmland|Västerbotten|"
-    r"Västernorrland|Västmanland|Västra Götaland|Götaland|Örebro|Östergötland|Sverige|Europa|"
-    r"Norden|Öland|Småland|\w+sverige)\w*"
+_NUMBERING = re.compile(
+    r"^(?:(?:[Mm]ål|[Dd]elmål)\s*)?(?:\d+(?:\.\d+)*\s*[:.]|\d+(?:\.\d+)+|[A-Z]\.\d+\.?)\s+"
+    r"(?=[A-ZÅÄÖ])"
 )
-_GOAL_VERBS = {"ska", "har", "är", "blir", "kan"}
-_PROSE = re.compile(
-    r"\b(?:bidrar|insatsen|projektet|kopplar|ligger|syftar|uppfyller|relaterar|knyter|"
-    r"stödjer|främjar|tar avstamp|är i linje)\b",
-    re.I,
+# The EU funds' objective codes ("1.3 …") are read by _objective(); only "2. Ett …" goes.
+_EU_NUMBERING = re.compile(r"^(?:Mål\s+)?\d\s*[.:]\s+(?=[A-ZÅÄÖ])")
+# "Interreg Aurora: …", "Smart specialisering: …", "Föregående RUS (Dalarna 2020): …": a head
+# naming the framework before a colon.
+_FRAMEWORK_HEAD = re.compile(r"^\(?([^:()]{0,60}(?:\([^)]*\))?)\s*:\s+(?=\S)")
+# Policy objectives of the EU funds 2021–2027, by their names.
+_POLICY_OBJECTIVES = [
+    ("PO1", re.compile(r"smartare Europa", re.I)),
+    ("PO2", re.compile(r"grönare (?:och koldioxidsnål\w* )?(?:övergång|Europa)", re.I)),
+    ("PO3", re.compile(r"mer sammanlänkat Europa", re.I)),
+    ("PO4", re.compile(r"mer socialt", re.I)),
+    ("PO5", re.compile(r"närmare medborgarna", re.I)),
+]
+_OBJECTIVE_CODE = re.compile(
+    r"^(?:Mål\s+|Område\s+|PO\s*)?([1-5])(?:\s*[.,:]\s*([1-9]))?(?!\d)\s*[-–:.]?\s*"
+    r"(?=[A-ZÅÄÖa-zåäö]|$)"
 )
-# A capitalised word right after a lower-case one usually starts the next goal in a run of RUS
-# goals that lost its line breaks ("… tillväxtmotor Skåne ska ha en god miljö …").
-_RUN_SPLIT = re.compile(r"(?<=[a-zåäö.)])\s+(?=[A-ZÅÄÖ][a-zåäö])")
-_FUNCTION_WORDS = {
-    "i", "för", "och", "av", "med", "till", "på", "om", "från", "inom", "mot", "samt", "via",
-    "som", "att", "en", "ett", "den", "det", "de", "genom", "vid", "under", "över", "mellan",
-    "hela", "region", "regionen", "länet", "kallas", "projektet", "insatsen", "mål", "målet",
-}  # fmt: skip
-
-_SDG_NUMBER = re.compile(
-    r"(?<![\d.,])(?:(?:[Mm]ål|[Nn]r|[Dd]elmål|SDG)\s*)?(\d{1,2})(?![\d.,]\d)\s*[:.)]?\s*"
-)
-_SDG_WORDS = {
-    n: {w for w in re.findall(r"[a-zåäö]+", title.casefold()) if len(w) > 3 and w != "alla"}
-    for n, title in SDGS.items()
-}
-_NOT_SDG_BEFORE = re.compile(
-    r"(?:[Tt]ematiskt|[Ss]pecifikt|[Pp]olitiskt|delmål|[Dd]elmål)\s*(?:mål)?\s*$"
+_BEFORE_CODE = re.compile(
+    r"[\s,]+(?=(?:Mål\s+)?[1-5][.,:][1-9](?!\d))|\s+(?=(?:och\s+)?Särskilt mål)"
 )
 MAX_TITLE = 300
 
@@ -160,17 +102,26 @@ class GoalRef:
     framework: str
     sdg: int | None
     title: str
+    programme: str = ""  # the EU programme named ("Norra Mellansverige", "Aurora")
+    objective: str = ""  # the EU funds' objective code ("1.3", "PO2")
 
     @property
     def region_specific(self) -> bool:
+        if self.framework == REGIONALFONDEN:
+            return not self.objective  # "Programområde 1" means another thing in each region
         return self.framework in REGION_SPECIFIC
 
 
 def goal_key(ref: GoalRef, region_code: str | None) -> str:
-    """A stable natural key: framework, region (for region-specific goals) or SDG, title."""
+    """A stable natural key: framework, region (for region-specific goals) or SDG or objective
+    code, and the title's stemmed words, so that near-duplicates share one goal."""
     if ref.framework == AGENDA2030 and ref.sdg:
         return f"agenda2030:{ref.sdg}"
-    normalized = normalize_title(ref.title)
+    if ref.framework == REGIONALFONDEN and ref.objective:
+        return f"regionalfonden:-:{ref.objective}"
+    normalized = words.stem_key(ref.title)
+    if ref.framework == INTERREG:
+        normalized = f"{words.stem_key(ref.programme)}|{normalized}"
     digest = hashlib.sha1(normalized.encode("utf-8")).hexdigest()[:12]
     scope = region_code if ref.region_specific and region_code else "-"
     return f"{ref.framework}:{scope}:{normalized[:160]}:{digest}"
@@ -180,89 +131,6 @@ def normalize_title(title: str) -> str:
     return " ".join(re.findall(r"\w+", title.casefold()))
 
 
-def _any_marker() -> re.Pattern:
-    """All markers in one pattern: the earliest match wins, ties go to the more specific."""
-    parts = []
-    for framework, pattern in _MARKERS:
-        flags = "i" if pattern.flags & re.IGNORECASE else ""
-        body = f"(?{flags}:{pattern.pattern})" if flags else f"(?:{pattern.pattern})"
-        parts.append(f"(?P<{framework}>{body})")
-    return re.compile("|".join(parts))
-
-
-_ANY_MARKER = _any_marker()
-_AGENDA = _MARKERS[1][1]
-
-
-def framework_of(text: str) -> str | None:
-    """The framework of the earliest marker in the text, or None."""
-    match = _ANY_MARKER.search(text)
-    return match.lastgroup if match else None
-
-
-def find_sdgs(text: str, *, in_agenda_clause: bool) -> list[tuple[int, int, int]]:
-    """SDG numbers in the text as (sdg, start, end) spans.
-
-    A number counts when the SDG's name follows it; inside an Agenda 2030 clause a bare "Mål N"
-    or a list of numbers counts too.
-    """
-    found = []
-    for match in _SDG_NUMBER.finditer(text):
-        number = int(match.group(1))
-        if not 1 <= number <= 17:
-            continue
-        before = text[max(0, match.start() - 20) : match.start()]
-        if _NOT_SDG_BEFORE.search(before):
-            continue
-        if re.search(r"(?:Agenda|Mål|mål)\s*$", before) and number in (20,):
-            continue
-        following = re.findall(r"[a-zåäö]+", text[match.end() : match.end() + 40].casefold())[:3]
-        named = bool(following) and any(
-            word[:5] == candidate[:5] for word in following[:2] for candidate in _SDG_WORDS[number]
-        )
-        label = match.group(0).strip()
-        explicit = label[:1].isalpha()  # "Mål 8", "Nr 3"
-        if named or (in_agenda_clause and (explicit or not following or following[0] == "mål")):
-            end = match.end()
-            if named:
-                # Swallow the SDG's name so it is not read as another goal.
-                name_end = _name_end(text, match.end(), number)
-                end = max(end, name_end)
-            found.append((number, match.start(), end))
-    return found
-
-
-def _name_end(text: str, start: int, number: int) -> int:
-    words = list(re.finditer(r"[\wåäöÅÄÖ-]+", text[start:]))
-    title_words = set(re.findall(r"[a-zåäö]+", SDGS[number].casefold()))
-    end = start
-    for word in words[: len(title_words) + 2]:
-        token = word.group(0).casefold()
-        if token in title_words or any(token[:5] == t[:5] for t in title_words if len(t) > 3):
-            end = start + word.end()
-        else:
-            break
-    return end
-
-
-def _sdg_by_name(text: str) -> int | None:
-    folded = normalize_title(text)
-    for number, title in SDGS.items():
-        if normalize_title(title) in folded:
-            return number
-    return None
-
-
-def segments(goals_html: str) -> list[str]:
-    """The cell's text cut at blocks, line breaks (double spaces) and labelled clauses."""
-    text = HEADER_SPILL.sub("\n", goals_html)
-    pieces = []
-    for line in to_text(text, keep_gaps=True).split("\n"):
-        for part in re.split(r"\s{2,}|\s\|\s", line):
-            pieces.extend(_CLAUSE_START.split(part))
-    return [p.strip() for p in pieces if p and p.strip()]
-
-
 @functools.lru_cache(maxsize=8192)
 def parse_goals(goals_html: str) -> tuple[GoalRef, ...]:
     """Goal references of one cell, in order, without duplicates.
@@ -270,95 +138,217 @@ def parse_goals(goals_html: str) -> tuple[GoalRef, ...]:
     Cached: a region repeats the same goals cell over many measures.
     """
     refs: list[GoalRef] = []
-    context: str | None = None  # framework of the last label-only line ("RUFS 2050", "Agenda 2030")
+    context: str | None = None  # framework of the last label-only line ("RUFS 2050", "ERUF …")
+    programme = ""
+    waiting: tuple[str, str] | None = None  # a framework named, none of its goals seen yet
     for segment in segments(goals_html):
+        if words.is_funding_note(segment):
+            continue
         own = framework_of(segment)
-        framework = own or context or RUS
-        agenda_clause = framework == AGENDA2030 or bool(_AGENDA.search(segment))
+        if waiting and own and own != waiting[0]:
+            _flush(refs, waiting)  # the named framework's goals did not follow
+            waiting = None
+        framework = own or context
+        agenda_clause = framework == AGENDA2030 or bool(AGENDA.search(segment))
         sdgs = find_sdgs(segment, in_agenda_clause=agenda_clause)
         remainder = segment
         refs.extend(GoalRef(AGENDA2030, number, SDGS[number]) for number, _, _ in sdgs)
         for _, start, end in reversed(sdgs):
             remainder = remainder[:start] + " " + remainder[end:]
         if agenda_clause and not sdgs:
-            number = _sdg_by_name(segment)
+            number = sdg_by_name(segment)
             if number:
                 refs.append(GoalRef(AGENDA2030, number, SDGS[number]))
                 remainder = ""
-        if own and _is_label_only(remainder):
-            context = own
+        if own and is_label_only(remainder):
+            _flush(refs, waiting)
+            context, programme = own, programme_of(segment, own)
+            waiting = (own, programme, segment) if own != AGENDA2030 else None
             continue
         if framework == AGENDA2030:
             # What is left of an Agenda clause is its label or connecting words.
-            rest_framework = framework_of(_AGENDA.sub(" ", remainder))
-            if rest_framework in (None, AGENDA2030):
+            rest = ANY_MARKER.search(AGENDA.sub(" ", remainder))
+            if rest is None or rest.lastgroup == AGENDA2030:
                 continue
-            framework = rest_framework
-        for title in _titles(remainder, framework):
-            refs.append(GoalRef(framework, None, title))
+            framework = rest.lastgroup
+            remainder = AGENDA.sub(" ", remainder)[rest.start() :]
+        if own and own != context:
+            programme = ""
+            if ANY_MARKER.match(segment):  # "RUFS 2050 och …": a label for the lines below
+                context = own
+        found = _refs(
+            remainder,
+            framework or RUS,
+            labelled=framework is not None,
+            programme=programme_of(segment, framework or RUS) or programme,
+        )
+        if waiting and any(ref.framework == waiting[0] for ref in found):
+            waiting = None
+        refs.extend(found)
+    _flush(refs, waiting)
     return tuple(_unique(refs))
 
 
-def _is_label_only(text: str) -> bool:
-    stripped = _LEAD_IN.sub("", text.strip(), count=1)
-    return bool(_LABEL_ONLY.match(stripped)) or (text.rstrip().endswith(":") and len(text) < 90)
+def _flush(refs: list[GoalRef], waiting: tuple[str, str, str] | None) -> None:
+    """A framework named with none of its goals: the framework as a whole is the goal."""
+    if waiting and not any(ref.framework == waiting[0] for ref in refs):
+        framework, programme, text = waiting
+        refs.append(GoalRef(framework, None, _whole(framework, text), programme))
 
 
-_ANNOUNCEMENT = re.compile(
-    r"^(?:(?:Insatsen |Projektet )?[Bb]idrar (?:även )?till|Mål|Delmål|Prioritering|"
-    r"Strategiskt område)\b[^:]{0,90}:\s+(?=\S)"
-)
+def _whole(framework: str, text: str = "") -> str:
+    """The goal that stands for a whole framework; "other" names the strategy or plan cited."""
+    if framework == OTHER:
+        return _other_title(text)
+    if framework in WHOLE_PROGRAMME_FRAMEWORKS:
+        return words.WHOLE_PROGRAMME
+    return words.WHOLE_STRATEGY
 
 
-def _titles(text: str, framework: str) -> list[str]:
+def _refs(text: str, framework: str, *, labelled: bool, programme: str) -> list[GoalRef]:
     text = _BULLET.sub("", text.strip())
-    while _ANNOUNCEMENT.match(text):
-        text = _ANNOUNCEMENT.sub("", text, count=1)
-    text = _LEAD_IN.sub("", text, count=1).strip()
-    text = _NUMBERING.sub("", text).strip(" :;,.-–()")
-    if len(text) < 4 or text.endswith(":"):
+    if text.endswith(":"):
+        return []  # a label for the lines below
+    text = LEAD_IN.sub("", text, count=1).strip()
+    head = _FRAMEWORK_HEAD.match(text)
+    if head and (ANY_MARKER.search(head.group(1)) or programme_of(head.group(1), framework)):
+        text = text[head.end() :]
+    if programme:
+        name = re.escape(programme.removeprefix("Interreg "))
+        text = re.sub(rf"^(?:Interreg\s+)?{name}\b[\s,:]*", "", text)
+    eu = framework in EU
+    text = (_EU_NUMBERING if eu else _NUMBERING).sub("", text).strip()
+    pieces = _BEFORE_CODE.split(text) if eu else [text]
+    refs = []
+    for piece in pieces:
+        titles = _titles(piece, framework, labelled=labelled)
+        for title in titles:
+            objective = ""
+            if eu:
+                title, objective = _objective(title, framework)
+                if not title:
+                    continue
+            if is_label_only(title) and not objective:
+                if len(titles) > 1:
+                    continue
+                title = _whole(framework, piece)
+            if programme and words.stem_key(title) == words.stem_key(programme):
+                title = words.WHOLE_PROGRAMME
+            if framework == NATIONAL_STRATEGY:
+                title = _chapter_title(title)
+            refs.append(GoalRef(framework, None, title, programme, objective))
+    return refs
+
+
+def _titles(text: str, framework: str, *, labelled: bool) -> list[str]:
+    """The goals' words in a clause; a whole-framework goal when the clause names none."""
+    original = text
+    text = words.strip_lead_ins(text)
+    if not text:
         return []
-    parts = [text]
-    if framework == RUS and len(text) < 400 and not _PROSE.search(text):
-        parts = _split_run(text)
-    titles = []
-    for part in parts:
-        part = part.strip(" :;,.-–")
-        if len(part) < 4:
+    titles: list[str] = []
+    whole, text = words.all_goals(text)
+    if whole:
+        titles.append(_whole(framework, text))
+        if re.match(r"(?:samtliga|alla)\b", text, re.I):
+            text = ""  # "alla mål förutom …, samtliga insatsområden och …": the whole, again
+    numbers, text = words.numbered(text) if framework not in EU else ([], text)
+    titles.extend(f"Mål {n}" for n in numbers)
+    if numbers:
+        again, text = words.all_goals(words.strip_lead_ins(text))
+        if again:
+            titles.append(_whole(framework, text))
+    text = (_EU_NUMBERING if framework in EU else _NUMBERING).sub("", text).strip()
+    if not text:
+        return titles
+    if not labelled and (words.is_prose(text) or re.match(r"^Att\s", text)):
+        return titles  # effects or aims typed in the goals column
+    if words.is_prose(text):
+        found = _from_prose(original)
+        if not found and labelled and not titles:
+            found = [_whole(framework, text)]
+        return titles + found
+    for part in words.split_goals(text, runs=framework == RUS):
+        numbers, part = words.numbered(part) if framework not in EU else ([], part)
+        titles.extend(f"Mål {n}" for n in numbers)
+        title = words.clean(words.cut_elaboration(part))
+        if len(title) < 4 or words.is_prose(title):
             continue
-        if len(part) > MAX_TITLE:
-            part = part[: MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"
-        titles.append(part)
+        if len(title) > MAX_TITLE:
+            title = title[: MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"
+        titles.append(title)
     return titles
 
 
-def _split_run(text: str) -> list[str]:
-    parts: list[str] = []
-    start = 0
-    for match in _RUN_SPLIT.finditer(text):
-        previous_word = text[start : match.start()].split()[-1:] or [""]
-        word = previous_word[0].strip(".,)").casefold()
-        if word in _FUNCTION_WORDS or len(word) < 3:
+_PROSE_STOP = re.compile(
+    r"(?:,\s*|\s+)(?:då|vilket|i och med|eftersom|för att|där|genom att|som|så att|och bedöms)"
+    r"\b.*$"
+)
+
+
+def _from_prose(text: str) -> list[str]:
+    """Goal names inside sentences about the measure: after "prioriteringen …", or in quotes."""
+    titles: list[str] = []
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text):
+        quoted = words.quoted(sentence)
+        if quoted:
+            titles.extend(words.clean(q) for q in quoted)
             continue
-        piece = text[start : match.start()]
-        if len(piece.split()) < 2:
-            continue
-        following = text[match.end() :]
-        if _PLACE.match(following):
-            after = following.split()[1:2]
-            if not after or after[0] not in _GOAL_VERBS:
-                continue
-        parts.append(piece)
-        start = match.end()
-    parts.append(text[start:])
-    return parts
+        stripped = words.strip_lead_ins(sentence)
+        if stripped == sentence.strip():
+            continue  # no lead-in: a sentence about the measure
+        head = _PROSE_STOP.sub("", words.cut_elaboration(stripped))
+        for part in words.split_goals(head):
+            title = words.clean(part)
+            if len(title) >= 4 and not words.is_prose(title) and len(title.split()) <= 12:
+                titles.append(title)
+    return titles
+
+
+def _other_title(text: str) -> str:
+    """The name of the other strategy or plan a sentence cites ("länets Kulturplan")."""
+    match = MARKERS[-1][1].search(text)
+    if not match:
+        return words.WHOLE_STRATEGY
+    start = match.start()
+    before = re.search(r"([A-ZÅÄÖ][\wåäö-]*)\s+$", text[:start])
+    if before and before.group(1) not in ("RUS", "ERUF", "Mål", "Målen"):
+        start = before.start(1)
+    tail = re.match(
+        r"(?:\s+(?:för|i|inom)\s+[A-ZÅÄÖ][\wåäö-]*(?:\s+[A-ZÅÄÖ][\wåäö-]*)*)?", text[match.end() :]
+    )
+    return words.clean(text[start : match.end() + (tail.end() if tail else 0)])
+
+
+def _objective(title: str, framework: str) -> tuple[str, str]:
+    """(words, code) of an EU fund's objective: "1.3 Stärk små …" → ("Stärk små …", "1.3"),
+    "Ett grönare Europa" → ("Ett grönare Europa", "PO2"); Interreg priorities: "3 Education …"."""
+    match = _OBJECTIVE_CODE.match(title)
+    if match and (match.group(2) or framework == INTERREG):
+        rest = words.clean(title[match.end() :])
+        code = f"{match.group(1)}.{match.group(2)}" if match.group(2) else match.group(1)
+        return rest or title, code
+    if framework in EU and re.match(r"(?:Ett|En|PO\s?\d|Politiskt|Smartare)\b", title):
+        for code, pattern in _POLICY_OBJECTIVES:
+            if pattern.search(title[:70]):
+                return title, code
+    return title, ""
+
+
+def _chapter_title(title: str) -> str:
+    """The national strategy's priorities are the chapter titles: use their exact words."""
+    key = words.stem_key(title)
+    for number, chapter in CHAPTERS.items():
+        if number != 8 and words.stem_key(chapter) in key:
+            return chapter
+    return title
 
 
 def _unique(refs: list[GoalRef]) -> list[GoalRef]:
     seen = set()
     unique = []
     for ref in refs:
-        key = (ref.framework, ref.sdg, normalize_title(ref.title) if not ref.sdg else "")
+        key = goal_key(ref, "region")
         if key not in seen:
             seen.add(key)
             unique.append(ref)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from catalogue import lineage
+from catalogue.goal_curation import goals_by_key
 from catalogue.models import (
     AllocationAnswer,
     Chapter,
@@ -170,6 +171,9 @@ class _Loader:
 
     # Goals.
     def load_goals(self) -> dict[str, Goal]:
+        """The goal of each key the report cites: found by key or through the alias an editor's
+        merge left (catalogue.goal_curation), else created. An uncurated goal takes the reader's
+        current words; a curated one (renamed, reassigned or merged into) is kept as it is."""
         wanted: dict[str, Goal] = {}
         for measure in self.parsed.measures:
             for ref in measure.goals:
@@ -181,13 +185,29 @@ class _Loader:
                         sdg=ref.sdg,
                         title=ref.title[:500],
                         region=self.regions[measure.region_code] if ref.region_specific else None,
+                        programme=ref.programme[:200],
+                        objective=ref.objective[:20],
                     )
-        existing = Goal.objects.in_bulk(list(wanted), field_name="key")
+        existing = goals_by_key(wanted)
         missing = [goal for key, goal in wanted.items() if key not in existing]
         if missing:
             bulk_create_with_history(missing, Goal, batch_size=BATCH)
             existing.update(Goal.objects.in_bulk([g.key for g in missing], field_name="key"))
         self.result.goals_created = len(missing)
+        fields = ("title", "programme", "objective")
+        stale = [
+            goal
+            for key, goal in existing.items()
+            if goal.key == key
+            and not goal.curated
+            and not goal.sdg
+            and any(getattr(goal, f) != getattr(wanted[key], f) for f in fields)
+        ]
+        for goal in stale:
+            for name in fields:
+                setattr(goal, name, getattr(wanted[goal.key], name))
+        if stale:
+            bulk_update_with_history(stale, Goal, list(fields), batch_size=BATCH)
         return existing
 
     def delete_orphan_goals(self) -> int:

@@ -321,6 +321,45 @@ def _split_inline(text: str, *, has_rest: bool) -> tuple[str, str]:
     return single, ""
 
 
+TITLE_MAX = 120  # a title longer than this is split from its description or shortened
+# Words that open the description where the source ran it into the name ("Samverkan i Sörmland
+# för platsutveckling Projekt där tre av …", "Bazaren 2023 Är en utbildnings- och …").
+_DESCRIPTION_START = re.compile(
+    r"\s(?=(?:Är|Syfte:|Projekt där|Målet med|Under året|Stödet kan)\s"
+    r"|(?:Projektet|Insatsen|Region|Regionen|Syftet|Stödet|Det|Den|Länsstyrelsen|Arbetet|"
+    r"Planen|Tanken|Detta)\s+(?:\S+\s+){0,2}?(?:har|är|kan|ska|var|hade|blev)\b)"
+)
+
+
+def title_and_description(name: str, description_html: str) -> tuple[str, str]:
+    """A title of at most about TITLE_MAX characters, and the rest as description.
+
+    Where the name runs into its description the split is sure: at a word that opens the
+    description, a sentence end, or a semicolon or colon after a short lead. Where it is not, the
+    title is the lead before the first comma, or the text cut at a word boundary with "…", and
+    the description keeps the whole text, so that nothing the source said is lost.
+    """
+    if len(name) <= TITLE_MAX:
+        return name, description_html
+    for pattern, longest in ((_DESCRIPTION_START, TITLE_MAX), (_SENTENCE_END, TITLE_MAX)):
+        match = pattern.search(name)
+        if match and match.start() >= 8 and match.start() <= longest:
+            head, tail = name[: match.start()].rstrip(" .,;:"), name[match.end() :].strip()
+            return head, " ".join([paragraph(tail), description_html]).strip()
+    lead = re.match(r"^(.{3,80}?)\s*[;:]\s+(?=\S)", name)
+    if lead:
+        tail = name[lead.end() :]
+        return lead.group(1), " ".join(
+            [paragraph(tail[:1].upper() + tail[1:]), description_html]
+        ).strip()
+    whole = " ".join([paragraph(name), description_html]).strip()
+    comma = name.find(", ")
+    if 15 <= comma <= 90:
+        return name[:comma], whole
+    cut = name[: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return cut + "…", whole
+
+
 # --- chapter 8 -------------------------------------------------------------------------------
 
 _ANSWER = re.compile(r"^\s*(Ja|Nej)\s*[.,:!]", re.I)
@@ -731,8 +770,11 @@ class _Parser:
                 self.note(row.line, "column header text removed from the goals cell")
                 goals_cell = sanitize(goal_parser.HEADER_SPILL.sub("", goals_cell))
             refs = tuple(goal_parser.parse_goals(goals_cell))
+            # The identity stays on the whole name, so that records imported before titles were
+            # shortened keep their source keys.
             identity = (row.chapter, row.region_code, _fold(name))
             ordinals[identity] = ordinals.get(identity, 0) + 1
+            name, description_html = title_and_description(name, description_html)
             measures.append(
                 ParsedMeasure(
                     chapter=row.chapter,
