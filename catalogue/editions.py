@@ -71,6 +71,12 @@ class EditionScope:
             return ALL
         return "" if self.is_latest else str(self.report.year)
 
+    @property
+    def query(self) -> str:
+        """ "year=…" for links that keep this scope ("" for the latest)."""
+        value = self.query_value
+        return f"{YEAR_PARAMETER}={value}" if value else ""
+
     def filter(self, queryset, field: str = "report"):
         """Narrow a queryset of records that belong to a report (`field` names the path)."""
         if self.report is None:
@@ -98,10 +104,14 @@ def resolve(value: str | None, *, allow_all: bool = False, reports=None) -> Edit
 
 
 def scope_from(request, *, allow_all: bool = False) -> EditionScope:
-    """The edition scope of a request's `?year=` (remembered on the request)."""
+    """The edition scope of a request's `?year=` (remembered on the request). The editions come
+    from the data's snapshot (catalogue.snapshot), read once per change of the data."""
+    from .snapshot import current
+
     key = ("_edition_scope", allow_all)
     cached = getattr(request, "_edition_scopes", {})
     if key not in cached:
-        cached[key] = resolve(request.GET.get(YEAR_PARAMETER), allow_all=allow_all)
+        reports = current(getattr(request, "data_version", None)).dimensions.reports
+        cached[key] = resolve(request.GET.get(YEAR_PARAMETER), allow_all=allow_all, reports=reports)
         request._edition_scopes = cached
     return cached[key]

@@ -1,4 +1,4 @@
-"""The measures table and the table data that keeps the search's relevance order."""
+"""The measures table and its data: the ids in the order catalogue.selectors gives them."""
 
 from __future__ import annotations
 
@@ -52,12 +52,14 @@ def goals_summary(goals, labels: dict[str, str] | None = None) -> list[str]:
     return parts
 
 
-class RankedIds(TableData):
-    """Measure ids in the search's relevance order; sorting by a column is not offered then."""
+class SelectedIds(TableData):
+    """Measure ids as catalogue.selectors ordered them (relevance or the list's order); sorting
+    by a column asks the selector again (`sort`: alias such as "-name" -> the ids reordered)."""
 
-    def __init__(self, ids: list[int]):
+    def __init__(self, ids: list[int], sort=None):
         super().__init__(ids)
         self.ids = ids
+        self.sort = sort
 
     def __len__(self):
         return len(self.ids)
@@ -69,7 +71,9 @@ class RankedIds(TableData):
         return self.ids[key]
 
     def order_by(self, aliases):
-        """Relevance order is fixed; sorting by a column uses the queryset instead."""
+        """The table validated the aliases against its orderable columns; the first counts."""
+        if aliases and self.sort is not None:
+            self.ids = self.sort(str(aliases[0]))
 
     @property
     def ordering(self):
@@ -85,11 +89,10 @@ class RankedIds(TableData):
 
 
 class MeasureTable(tables.Table):
-    name = tables.Column(verbose_name=_("Insats"), linkify=False, order_by=("name",))
-    region = tables.Column(verbose_name=_("Region"), order_by=("region__name", "name"))
-    chapter = tables.Column(
-        verbose_name=_("Kapitel"), order_by=("chapter_id", "region_id", "source_line")
-    )
+    # Sorted by catalogue.selectors.sort_keys (name, region, chapter), not by the database.
+    name = tables.Column(verbose_name=_("Insats"), linkify=False)
+    region = tables.Column(verbose_name=_("Region"))
+    chapter = tables.Column(verbose_name=_("Kapitel"))
     goals = tables.Column(verbose_name=_("Mål"), orderable=False, empty_values=())
 
     class Meta:
@@ -101,13 +104,13 @@ class MeasureTable(tables.Table):
         empty_text = _("Inga insatser matchar.")
         attrs = {"class": "measures"}
 
-    def __init__(self, *args, highlights=None, snapshot=None, dimensions=None, **kwargs):
-        """The data are measure ids; their cells come from `snapshot` (catalogue.snapshot) and
-        `dimensions` (regions, chapters: catalogue.filters.Dimensions)."""
+    def __init__(self, *args, highlights=None, snapshot=None, **kwargs):
+        """The data are measure ids; their cells come from `snapshot` (catalogue.snapshot, with
+        its regions and chapters)."""
         super().__init__(*args, **kwargs)
         self.highlights = highlights or {}
         self.snapshot = snapshot
-        self.dimensions = dimensions
+        self.dimensions = snapshot.dimensions if snapshot is not None else None
         # Per page, not per row: translated labels and URL patterns (reverse() costs per call).
         self._framework_labels = {code: str(label) for code, label in FRAMEWORK_SHORT.items()}
         self._measure_url = reverse("catalogue:measure-detail", kwargs={"pk": _PK_MARK})

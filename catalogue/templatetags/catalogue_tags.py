@@ -93,8 +93,9 @@ def chapter_lang(chapter) -> str:
 @register.simple_tag
 def facet_fieldset(facet):
     """One facet of the measures list: a fieldset of checkboxes (several at once) or radio
-    buttons (with "Alla" first), each with its label and count; an option that would leave
-    nothing is disabled unless it is chosen.
+    buttons (with "Alla" first, except the year's, which has its own option for every edition),
+    each with its label and count; an option that would leave nothing is disabled unless it is
+    chosen.
 
     Built here rather than by a template: the facets have some 60 options, and their template
     loop was a third of a search page's rendering.
@@ -102,7 +103,7 @@ def facet_fieldset(facet):
     kind = "checkbox" if facet.multiple else "radio"
     name = escape(facet.name)
     items = []
-    if not facet.multiple:
+    if not facet.multiple and facet.blank:
         checked = "" if facet.any_selected else " checked"
         items.append(
             f'<li><label class="option"><input type="radio" name="{name}" value=""{checked}> '
@@ -122,3 +123,13 @@ def facet_fieldset(facet):
         f'<fieldset class="facet facet-{name}">\n  <legend>{escape(str(facet.label))}</legend>\n'
         f'  <ul class="options{long}">\n' + "\n".join(items) + "\n  </ul>\n</fieldset>"
     )
+
+
+@register.filter
+def with_year(url, edition):
+    """A URL that keeps the page's edition: `?year=…` added unless it is the latest (links
+    between pages, the year choice's permalinks)."""
+    query = getattr(edition, "query", "")
+    if not query:
+        return url
+    return f"{url}{'&' if '?' in str(url) else '?'}{query}"
