@@ -6,6 +6,7 @@ from html import escape
 
 import nh3
 from django import template
+from django.urls import reverse
 from django.utils.formats import localize, number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -128,8 +129,15 @@ def facet_fieldset(facet):
 @register.filter
 def with_year(url, edition):
     """A URL that keeps the page's edition: `?year=…` added unless it is the latest (links
-    between pages, the year choice's permalinks)."""
+    between pages). "Every edition" is the search's alone: other pages get the latest."""
     query = getattr(edition, "query", "")
-    if not query:
+    if not query or getattr(edition, "all_editions", False):
         return url
     return f"{url}{'&' if '?' in str(url) else '?'}{query}"
+
+
+@register.simple_tag(takes_context=True)
+def url_in_edition(context, name, *args):
+    """{% url %} that keeps the page's edition, for templates shared by pages with and without
+    one (base.html): with_year() of the context's `edition`, if any."""
+    return with_year(reverse(name, args=args), context.get("edition"))
