@@ -327,3 +327,93 @@ def test_templates_name_no_edition():
     for path in Path(django_settings.BASE_DIR, "templates").rglob("*.html"):
         text = path.read_text()
         assert not re.search(r"\b(?:0480|20[12]\d)\b", text), path
+
+
+# --- end to end: the bundled report and a modified copy as the next edition -------------------
+
+BUNDLED = Path(
+    django_settings.BASE_DIR, "fixtures", "tabellbilaga-regionalt-utvecklingsarbete-2023.txt"
+)
+
+
+def next_edition_file(tmp_path) -> Path:
+    """The bundled report as "2024" (Rapport 0512): Gotland's measure at line 45 removed, the one
+    at line 44 with a sentence added to its outputs, the one at line 52 moved from chapter 1 to
+    chapter 2 (after line 186), and a new measure."""
+    lines = BUNDLED.read_text(encoding="utf-8").split("\n")
+    text = dict(enumerate(lines, start=1))
+    cells = text[44].split("\t")
+    cells[2] += " Ny text 2024 om uppföljningen."
+    changed = "\t".join(cells)
+    new_cells = text[44].split("\t")
+    new_cells[1] = "<p>Helt ny insats om vattenförsörjning på Gotland.</p>"
+    out = []
+    for number, line in enumerate(lines, start=1):
+        if number in (45, 52):
+            continue
+        out.append(changed if number == 44 else line)
+        if number == 44:
+            out.append("\t".join(new_cells))
+        if number == 186:
+            out.append(text[52])
+    body = "\n".join(out).replace(
+        "Regionalt utvecklingsarbete 2023", "Regionalt utvecklingsarbete 2024"
+    )
+    path = tmp_path / "tabellbilaga-2024.txt"
+    path.write_text(body.replace("Rapport 0480", "Rapport 0512"), encoding="utf-8")
+    return path
+
+
+def link_by_name(old_report, new_report) -> None:
+    """Active links by region and name, in the report's order (what the matcher would find here)."""
+    from catalogue.models import Lineage, Measure
+
+    def grouped(report):
+        groups: dict[tuple, list] = {}
+        for measure in Measure.objects.filter(report=report).order_by(
+            "chapter__number", "source_line"
+        ):
+            groups.setdefault((measure.region_id, measure.name), []).append(measure)
+        return groups
+
+    old = grouped(old_report)
+    for key, measures in grouped(new_report).items():
+        for previous, measure in zip(old.get(key, []), measures, strict=False):
+            Lineage.objects.create(previous=previous, measure=measure, confidence=1.0)
+
+
+@pytest.mark.slow
+def test_bundled_report_and_a_next_edition(client, db, tmp_path, settings, monkeypatch):
+    from django.core.management import call_command
+
+    settings.STORAGES = PLAIN_STORAGES
+    settings.LANGUAGE_CODE = "sv"
+    install_fake_search(monkeypatch)
+    call_command("import_report", str(BUNDLED), "--no-index", stdout=None)
+    call_command("import_report", str(next_edition_file(tmp_path)), "--no-index", stdout=None)
+    old, new = Report.objects.get(year=2023), Report.objects.get(year=2024)
+    assert new.number == "0512"
+    link_by_name(old, new)
+
+    html = page(client, "/")
+    assert "Sök bland 523 insatser" in html and "(Rapport 0512, 2024)" in html
+    assert "Sök bland 523 insatser" in page(client, "/", year="2023")
+    html = page(client, "/insatser/")
+    assert option_count(html, "year", "alla") == 1046
+    assert option_count(html, "change", "new") == 1
+    assert option_count(html, "change", "moved") == 1
+    assert option_count(html, "change", "continued") == 521
+    assert option_count(page(client, "/insatser/", year="2023"), "change", "ended") == 1
+    data = exported(client, year="2024", change="new")
+    assert [r["name"] for r in data["results"]] == [
+        "Helt ny insats om vattenförsörjning på Gotland"
+    ]
+    gotland = client.get("/regioner/gotland/", {"format": "json"}).json()
+    assert gotland["measure_count"] == 28 and gotland["report_year"] == 2024
+    assert len([a for a in gotland["allocation"] if a["text"]]) == 6  # 2024's own answers
+    html = page(client, "/regioner/gotland/forandringar/")
+    moved = html.split('id="h-moved"', 1)[1].split("</section>", 1)[0]
+    assert "från kapitel 1 till kapitel 2" in moved
+    assert "[tillagt: </span>Ny text 2024 om uppföljningen." in html
+    ended = html.split('id="h-ended"', 1)[1].split("</section>", 1)[0]
+    assert ended.count("<li>") == 1
