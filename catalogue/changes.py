@@ -96,30 +96,35 @@ class RegionChangesView(EditionMixin, TemplateView):
         def pair(previous, current):
             old_outputs, old_effects = texts.get(previous.pk, ("", ""))
             new_outputs, new_effects = texts.get(current.pk, ("", ""))
+            fields = [
+                {
+                    "label": label,
+                    "same": old == new,
+                    "diff": word_diff(old, new) if old != new else None,
+                    "new": new,
+                }
+                for label, old, new in (
+                    (_("Prestationer"), old_outputs, new_outputs),
+                    (_("Effekter"), old_effects, new_effects),
+                )
+            ]
             return {
                 **item(current),
                 "previous": item(previous),
                 "renamed": previous.name != current.name,
-                "fields": [
-                    {
-                        "label": label,
-                        "same": old == new,
-                        "diff": word_diff(old, new),
-                        "old": old,
-                        "new": new,
-                    }
-                    for label, old, new in (
-                        (_("Prestationer"), old_outputs, new_outputs),
-                        (_("Effekter"), old_effects, new_effects),
-                    )
-                ],
+                "same": all(field["same"] for field in fields),
+                "fields": fields,
             }
 
+        continued = [pair(previous, current) for previous, current in found.continued]
         context["changes"] = {
             "new": [item(row) for row in found.new],
             "ended": [item(row) for row in found.ended],
             "moved": [pair(previous, current) for previous, current in found.moved],
-            "continued": [pair(previous, current) for previous, current in found.continued],
+            "continued": continued,
+            # Continued with another name or text, shown with a word diff; the rest are listed.
+            "reworded": [c for c in continued if c["renamed"] or not c["same"]],
+            "unchanged": [c for c in continued if not c["renamed"] and c["same"]],
         }
         return context
 
