@@ -130,10 +130,10 @@ def facet_fieldset(facet):
 def with_year(url, edition):
     """A URL that keeps the page's edition: `?year=…` added unless it is the latest (links
     between pages). "Every edition" is the search's alone: other pages get the latest."""
-    query = getattr(edition, "query", "")
-    if not query or getattr(edition, "all_editions", False):
+    suffix = getattr(edition, "suffix", "")
+    if not suffix:
         return url
-    return f"{url}{'&' if '?' in str(url) else '?'}{query}"
+    return f"{url}&{suffix[1:]}" if "?" in str(url) else f"{url}{suffix}"
 
 
 @register.simple_tag(takes_context=True)
