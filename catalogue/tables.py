@@ -93,21 +93,26 @@ class MeasureTable(tables.Table):
     name = tables.Column(verbose_name=_("Insats"), linkify=False)
     region = tables.Column(verbose_name=_("Region"))
     chapter = tables.Column(verbose_name=_("Kapitel"))
+    # Shown when the list spans every edition (?year=alla).
+    year = tables.Column(verbose_name=_("År"), orderable=False, empty_values=())
     goals = tables.Column(verbose_name=_("Mål"), orderable=False, empty_values=())
 
     class Meta:
         model = Measure
-        fields = ("name", "region", "chapter", "goals")
+        fields = ("name", "region", "chapter", "year", "goals")
         per_page = DEFAULT_PAGE_SIZE
         template_name = "catalogue/includes/measure_table.html"
         order_by_field = "sort"
         empty_text = _("Inga insatser matchar.")
         attrs = {"class": "measures"}
 
-    def __init__(self, *args, highlights=None, snapshot=None, **kwargs):
+    def __init__(self, *args, highlights=None, snapshot=None, show_year=False, **kwargs):
         """The data are measure ids; their cells come from `snapshot` (catalogue.snapshot, with
-        its regions and chapters)."""
+        its regions and chapters). `show_year`: the list spans several editions."""
+        if not show_year:
+            kwargs["exclude"] = (*kwargs.get("exclude", ()), "year")
         super().__init__(*args, **kwargs)
+        self.show_year = show_year
         self.highlights = highlights or {}
         self.snapshot = snapshot
         self.dimensions = snapshot.dimensions if snapshot is not None else None
@@ -116,13 +121,15 @@ class MeasureTable(tables.Table):
         self._measure_url = reverse("catalogue:measure-detail", kwargs={"pk": _PK_MARK})
         self._region_url = reverse("catalogue:region-detail", kwargs={"slug": "region-slug"})
 
-    def page_rows(self) -> list[tuple[str, str, str, str]]:
+    def page_rows(self) -> list[tuple[str, ...]]:
         """The shown page's cells as HTML, rendered directly from the snapshot.
 
         django-tables2 dispatches each cell through `call_with_appropriate`, which inspects the
         render method's signature per cell; for a 25-row page that cost more than the queries.
-        Ids missing from the snapshot (deleted since) are left out.
+        Ids missing from the snapshot (deleted since) are left out. The cells follow the shown
+        columns: name, region, chapter, the year (if shown), goals.
         """
+        years = self.dimensions.years
         rows = self.snapshot.rows
         regions, chapters = self.dimensions.regions, self.dimensions.chapters
         goals = self.snapshot.goals
@@ -147,25 +154,30 @@ class MeasureTable(tables.Table):
                 (goals[g] for g in row.goal_ids if g in goals), self._framework_labels
             )
             region_href = escape(region_url.replace("region-slug", slug))
-            cells.append(
-                (
-                    name,
-                    f'<a href="{region_href}">{escape(region_name)}</a>',
-                    f'<abbr title="{chapter_titles[number]}">{number}</abbr>',
-                    "<br>".join(escape(part) for part in parts) if parts else "–",
-                )
-            )
+            row_cells = [
+                name,
+                f'<a href="{region_href}">{escape(region_name)}</a>',
+                f'<abbr title="{chapter_titles[number]}">{number}</abbr>',
+            ]
+            if self.show_year:
+                row_cells.append(str(years.get(row.report_id, "")))
+            row_cells.append("<br>".join(escape(part) for part in parts) if parts else "–")
+            cells.append(tuple(row_cells))
         return cells
 
     def body_html(self) -> SafeString:
         """The shown page's rows (<tr>…</tr>), one string for the template to print."""
-        labels = [escape(str(self.columns[name].header)) for name in ("region", "chapter", "goals")]
-        return SafeString(
-            "\n".join(
-                f'<tr><th scope="row">{name}</th>'
-                f'<td data-label="{labels[0]}">{region}</td>'
-                f'<td data-label="{labels[1]}">{chapter}</td>'
-                f'<td data-label="{labels[2]}">{goals}</td></tr>'
-                for name, region, chapter, goals in self.page_rows()
-            )
+        names = (
+            ("region", "chapter", "year", "goals")
+            if self.show_year
+            else ("region", "chapter", "goals")
         )
+        labels = [escape(str(self.columns[name].header)) for name in names]
+        rows = []
+        for name, *rest in self.page_rows():
+            cells = "".join(
+                f'<td data-label="{label}">{cell}</td>'
+                for label, cell in zip(labels, rest, strict=True)
+            )
+            rows.append(f'<tr><th scope="row">{name}</th>{cells}</tr>')
+        return SafeString("\n".join(rows))

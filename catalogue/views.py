@@ -320,6 +320,7 @@ class MeasureListView(TemplateView):
             data=data,
             highlights=self.search.highlights if self.search else {},
             snapshot=snapshot,
+            show_year=self.filterset.edition.all_editions,
         )
         table.request = self.request
         order_by = self.request.GET.getlist("sort")

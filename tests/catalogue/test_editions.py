@@ -121,6 +121,8 @@ def test_list_is_the_latest_edition_with_the_year_as_a_facet(client, two):
         "Service på landsbygden",
     ]
     assert option_count(html, "year", "2023") == 2 and option_count(html, "year", "2024") == 1
+    assert html.count('<td data-label="År">2023</td>') == 2  # every edition: a year column
+    assert 'data-label="År"' not in page(client, "/insatser/", region="gotland")
     assert len(names(page(client, "/insatser/", year="2023"))) == 7
 
 
