@@ -412,7 +412,9 @@ class AllocationChapterView(EditionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         answers = defaultdict(dict)
-        for answer in self.edition.filter(AllocationAnswer.objects.all()):
+        # The table shows ja/nej only: the answers' texts stay in the database.
+        answers_shown = AllocationAnswer.objects.only("region_id", "question", "answer")
+        for answer in self.edition.filter(answers_shown):
             answers[answer.region_id][answer.question] = answer
         projects = dict(
             self.edition.filter(Project.objects.order_by())
