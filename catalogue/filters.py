@@ -274,7 +274,9 @@ class MeasureFilter:
             else:
                 selected = {str(chosen)} if chosen not in (None, "") else set()
             if name == "change":
-                values = self.change_values()
+                # A chosen change stays visible (and can be unticked) in an edition where it
+                # cannot occur, e.g. "new" after switching to the first edition.
+                values = [v for v in CHANGE_LABELS if v in self.change_values() or v in selected]
                 if not values:
                     continue
                 choices = [(value, CHANGE_LABELS[value]) for value in values]

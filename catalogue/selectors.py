@@ -168,7 +168,9 @@ def sort_keys(snapshot: Snapshot, column: str) -> dict[int, tuple]:
             }
         raise ValueError(f"no sort by {column!r}")
 
-    return snapshot.remember(("sort", column), compute, weight=lambda keys: len(keys))
+    # Three columns at most, kept as long as the snapshot: they do not count against the
+    # memo's weight (that bounds the selections, one per filter state).
+    return snapshot.remember(("sort", column), compute)
 
 
 def _ids(mapping: dict, wanted: set) -> set[int] | None:

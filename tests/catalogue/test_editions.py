@@ -138,6 +138,9 @@ def test_change_facet_counts_per_edition(client, two):
     html = page(client, "/insatser/", year="alla", region="skane")
     assert option_count(html, "change", "ended") == 1  # Skåne's innovation
     assert option_count(html, "change", "new") == 1  # Skåne's vätgas
+    html = page(client, "/insatser/", year="2023", change="new")  # chosen, cannot occur
+    assert option_count(html, "change", "new") == 0 and "0 insatser" in html
+    assert re.search(r'name="change" value="new" checked', html)  # visible, can be unticked
     html = page(client, "/insatser/", change="new")
     assert sorted(names(html)) == ["Klimatomställning i industrin", "Vätgas i Skåne"]
     assert option_count(html, "region", "skane") == 1  # combined with the region facet
