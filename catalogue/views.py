@@ -193,11 +193,6 @@ def snapshot_of(request) -> snapshots.Snapshot:
     return snapshots.current(getattr(request, "data_version", None))
 
 
-def edition_of(request, *, allow_all: bool = False) -> editions.EditionScope:
-    """The edition a page is about (?year=, the latest by default; 404 for an unknown year)."""
-    return editions.scope_from(request, allow_all=allow_all)
-
-
 class EditionMixin:
     """Pages about one edition: `self.edition`, and `edition` in the context (the year choice,
     links that keep the year, the footer's source)."""
@@ -205,7 +200,8 @@ class EditionMixin:
     allow_all_editions = False
 
     def dispatch(self, request, *args, **kwargs):
-        self.edition = edition_of(request, allow_all=self.allow_all_editions)
+        # ?year=, the latest by default; an unknown year is a 404.
+        self.edition = editions.scope_from(request, allow_all=self.allow_all_editions)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
