@@ -10,6 +10,7 @@ come from the Report records, never from templates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -64,12 +65,24 @@ class EditionScope:
         position = self.editions.index(self.report) + step
         return self.editions[position] if 0 <= position < len(self.editions) else None
 
-    @property
+    @cached_property
     def query_value(self) -> str:
         """The `year` parameter that names this scope ("" for the default, the latest)."""
         if self.report is None:
             return ALL
         return "" if self.is_latest else str(self.report.year)
+
+    @cached_property
+    def query(self) -> str:
+        """ "year=…" for links that keep this scope ("" for the latest)."""
+        value = self.query_value
+        return f"{YEAR_PARAMETER}={value}" if value else ""
+
+    @cached_property
+    def suffix(self) -> str:
+        """What to append to a URL without a query string ("?year=2023"), so that a link between
+        pages keeps the edition ("" for the latest; every edition is the search's alone)."""
+        return f"?{self.query}" if self.query and self.report is not None else ""
 
     def filter(self, queryset, field: str = "report"):
         """Narrow a queryset of records that belong to a report (`field` names the path)."""
@@ -98,10 +111,14 @@ def resolve(value: str | None, *, allow_all: bool = False, reports=None) -> Edit
 
 
 def scope_from(request, *, allow_all: bool = False) -> EditionScope:
-    """The edition scope of a request's `?year=` (remembered on the request)."""
+    """The edition scope of a request's `?year=` (remembered on the request). The editions come
+    from the data's snapshot (catalogue.snapshot), read once per change of the data."""
+    from .snapshot import current
+
     key = ("_edition_scope", allow_all)
     cached = getattr(request, "_edition_scopes", {})
     if key not in cached:
-        cached[key] = resolve(request.GET.get(YEAR_PARAMETER), allow_all=allow_all)
+        reports = current(getattr(request, "data_version", None)).dimensions.reports
+        cached[key] = resolve(request.GET.get(YEAR_PARAMETER), allow_all=allow_all, reports=reports)
         request._edition_scopes = cached
     return cached[key]

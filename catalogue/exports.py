@@ -65,12 +65,13 @@ def measure_records(
     ids: Iterable[int], absolute_url: Callable[[str], str], dimensions=None
 ) -> Iterator[dict]:
     """The measures with these ids, in this order, in the open-data shape (missing ids skipped);
-    `dimensions`: the request's catalogue.filters.Dimensions, if already read.
+    `dimensions`: the request's catalogue.snapshot.Dimensions, if already read.
 
     Plain values, 1,000 measures per two queries: building model instances with their region,
     chapter, report and goals was nine tenths of a large export's time.
     """
-    from .filters import Dimensions, ids_subquery
+    from .selectors import ids_subquery
+    from .snapshot import Dimensions
 
     dimensions = dimensions or Dimensions.load()
     regions, chapters, years = dimensions.regions, dimensions.chapters, dimensions.years

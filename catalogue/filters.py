@@ -1,46 +1,32 @@
-"""The measures list's filters and the counts that tell how many measures each option leaves.
+"""The measures list's filters: the form that validates the query string, and the facets (each
+option with its label and count) that the page shows.
 
-The text query asks `catalogue.search` for ranked ids; every other filter is plain SQL for the
-table. Facet counts, each given the other filters and the query, are counted in one pass over the
-in-memory snapshot of the measures (catalogue.snapshot): over the query's hits, or over the page's
-scope without a query.
+Validation only: the text query is asked of `catalogue.search` (run_search), and the filtering and
+counting are catalogue.selectors' (one pass over the in-memory snapshot). `MeasureFilter` turns
+the form's cleaned data into the selector's `Criteria` and its counts back into `Facet`s.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import django_filters
 from django import forms
-from django.db import connection
-from django.db.models import Exists, OuterRef
-from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import snapshot as snapshots
-from .models import Chapter, Goal, Measure, Region, Report
+from . import editions
+from .models import Chapter, Goal, Measure
 from .reference import CHAPTERS, SDGS
+from .selectors import Criteria, Selection, swedish_key
+from .snapshot import CONTINUED, ENDED, MOVED, NEW, Dimensions, Snapshot
 
 MeasureGoal = Measure.goals.through
 
 QUERY_MAX_LENGTH = 300
 
-
-def ids_subquery(ids: list[int]) -> RawSQL | list[int]:
-    """An SQL set of ids bound as a single parameter, so that thousands of hits stay one query.
-
-    SQLite and PostgreSQL limit the number of bound parameters; a JSON array (SQLite) or an array
-    (PostgreSQL) passes any number of ids at once. Other databases get the plain list.
-    """
-    if connection.vendor == "sqlite":
-        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
-    return list(ids)
+__all__ = ["Dimensions", "MeasureFilter", "MeasureGoal", "swedish_key"]
 
 
 def search_module():
@@ -81,15 +67,6 @@ def run_search(query: str) -> SearchOutcome:
         available=result.available,
         parsed_ok=result.parsed_ok,
     )
-
-
-_SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "ö": "}", "Å": "{", "Ä": "|", "Ö": "}"})
-
-
-def swedish_key(text: str) -> str:
-    """Sort key for Swedish alphabetical order (å, ä, ö after z), whatever the database's
-    collation: PostgreSQL under an English locale would put Örebro beside Norrbotten."""
-    return text.casefold().translate(_SWEDISH_LAST)
 
 
 # The chapters' titles as the report prints them (catalogue.reference), written out for
@@ -146,356 +123,190 @@ class FacetOption:
 
 @dataclass(frozen=True)
 class Facet:
-    """One filter with its options, for the template."""
+    """One filter with its options, for the template (`blank`: a single choice offers "Alla"
+    first; the year has its own "every edition" option instead)."""
 
     name: str
     label: str
     multiple: bool
     options: list[FacetOption]
+    blank: bool = True
 
     @property
     def any_selected(self) -> bool:
         return any(option.selected for option in self.options)
 
 
-class MeasureFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Sök"),
-        method="filter_query",
-        max_length=QUERY_MAX_LENGTH,
-        strip=True,
-    )
-    # The regions', chapters' and years' choices come from the data's snapshot (see __init__).
-    region = django_filters.MultipleChoiceFilter(
-        label=_("Region"), choices=(), method="filter_region"
-    )
-    chapter = django_filters.MultipleChoiceFilter(
-        label=_("Kapitel"), choices=(), method="filter_chapter"
-    )
-    framework = django_filters.ChoiceFilter(
-        label=_("Målramverk"), choices=Goal.Framework.choices, method="filter_framework"
-    )
-    sdg = django_filters.ChoiceFilter(
-        label=_("Globalt mål (Agenda 2030)"), choices=SDG_CHOICES, method="filter_sdg"
-    )
-    year = django_filters.ChoiceFilter(label=_("Rapportår"), choices=(), method="filter_year")
-    curated = django_filters.BooleanFilter(
-        label=_("Bara kurerade"), widget=forms.CheckboxInput, method="filter_curated"
-    )
+# What changed since the previous edition (catalogue.snapshot), as the change facet names it.
+CHANGE_LABELS = {
+    NEW: _("Ny"),
+    CONTINUED: _("Fortsätter"),
+    MOVED: _("Fortsätter i ett annat kapitel"),
+    ENDED: _("Avslutad (fortsätter inte i nästa utgåva)"),
+}
 
-    class Meta:
-        model = Measure
-        fields = ["q", "region", "chapter", "framework", "sdg", "year", "curated"]
 
-    # Facets in the order the page shows them; the query is not a facet.
-    FACETS = ("region", "chapter", "framework", "sdg", "year")
+def region_choices(dimensions: Dimensions) -> list[tuple[str, str]]:
+    return sorted(dimensions.regions.values(), key=lambda choice: swedish_key(choice[1]))
 
-    def __init__(self, *args, **kwargs):
+
+def chapter_choices(dimensions: Dimensions) -> list[tuple[str, str]]:
+    return [
+        (str(number), format_lazy("{} {}", number, chapter_name(number, title)))
+        for number, title in sorted(dimensions.chapters.values())
+        if number != Chapter.ALLOCATION
+    ]
+
+
+def year_choices(dimensions: Dimensions) -> list[tuple[str, str]]:
+    """Every edition's year, newest first, then every edition at once."""
+    years = sorted({report.year for report in dimensions.reports}, reverse=True)
+    return [(str(year), str(year)) for year in years] + [(editions.ALL, _("Alla utgåvor"))]
+
+
+class MeasureFilterForm(forms.Form):
+    """The list's query string, validated. The regions', chapters' and years' choices come from
+    the data's snapshot; an invalid field is reported and left out, the valid ones still apply."""
+
+    q = forms.CharField(label=_("Sök"), required=False, max_length=QUERY_MAX_LENGTH, strip=True)
+    region = forms.MultipleChoiceField(label=_("Region"), required=False)
+    chapter = forms.MultipleChoiceField(label=_("Kapitel"), required=False)
+    framework = forms.ChoiceField(
+        label=_("Målramverk"), required=False, choices=[("", ""), *Goal.Framework.choices]
+    )
+    sdg = forms.ChoiceField(
+        label=_("Globalt mål (Agenda 2030)"), required=False, choices=[("", ""), *SDG_CHOICES]
+    )
+    year = forms.ChoiceField(label=_("Rapportår"), required=False)
+    change = forms.MultipleChoiceField(
+        label=_("Förändring"), required=False, choices=list(CHANGE_LABELS.items())
+    )
+    curated = forms.BooleanField(label=_("Bara kurerade"), required=False)
+
+    def __init__(self, *args, dimensions: Dimensions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.search: SearchOutcome | None = None
-        self.scope: tuple = ()  # the page's scope, as _scope_test() reads it
-        # The choices from the regions, chapters and reports kept with the snapshot.
-        dimensions = self.dimensions()
-        self.filters["region"].extra["choices"] = dimensions.region_choices()
-        self.filters["chapter"].extra["choices"] = dimensions.chapter_choices()
-        self.filters["year"].extra["choices"] = dimensions.year_choices()
+        self.fields["region"].choices = region_choices(dimensions)
+        self.fields["chapter"].choices = chapter_choices(dimensions)
+        self.fields["year"].choices = [("", ""), *year_choices(dimensions)]
 
-    # --- filtering ---------------------------------------------------------------------------
 
-    def filter_query(self, queryset, name, value):
-        if not value:
-            return queryset
-        if self.search is None or self.search.query != value:
-            self.search = run_search(value)
-        if not self.search.available:
-            return queryset  # the page says the index is being rebuilt and lists without the query
-        return queryset.filter(pk__in=ids_subquery(self.search.ids))
+class MeasureFilter:
+    """The list's filters for one request: the validated form, the edition it names (the latest
+    without `year`), the selector's criteria, and the facets made from a selection's counts."""
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(region__slug__in=value) if value else queryset
+    # Facets in the order the page shows them; the query and "curated" are not among them.
+    FACETS = ("year", "region", "chapter", "framework", "sdg", "change")
+    LABELS = {
+        "year": _("Utgåva (rapportår)"),
+        "region": _("Region"),
+        "chapter": _("Kapitel"),
+        "framework": _("Målramverk"),
+        "sdg": _("Globalt mål (Agenda 2030)"),
+        "change": _("Förändring sedan förra utgåvan"),
+    }
+    MULTIPLE = {"region", "chapter", "change"}
 
-    def filter_chapter(self, queryset, name, value):
-        return queryset.filter(chapter__number__in=[int(v) for v in value]) if value else queryset
+    def __init__(self, data, *, snapshot: Snapshot, hidden_facets=frozenset()):
+        self.snapshot = snapshot
+        self.dimensions = snapshot.dimensions
+        self.form = MeasureFilterForm(data, dimensions=self.dimensions)
+        self.hidden_facets = set(hidden_facets)
 
-    def filter_framework(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            Exists(MeasureGoal.objects.filter(measure=OuterRef("pk"), goal__framework=value))
-        )
-
-    def filter_sdg(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            Exists(MeasureGoal.objects.filter(measure=OuterRef("pk"), goal__sdg=int(value)))
-        )
-
-    def filter_year(self, queryset, name, value):
-        return queryset.filter(report__year=int(value)) if value else queryset
-
-    def filter_curated(self, queryset, name, value):
-        return queryset.filter(curated=True) if value else queryset
-
-    @property
+    @cached_property
     def cleaned_data(self) -> dict:
         """The valid fields' values (an unbound or wholly invalid form gives what it can)."""
         self.form.is_valid()
         return getattr(self.form, "cleaned_data", {})
 
     @property
-    def qs(self):
-        if not hasattr(self, "_qs"):
-            self._qs = self.filter_queryset(self.queryset.all())
-        return self._qs
-
-    def filter_queryset(self, queryset, *, exclude: str | None = None):
-        """Apply every valid filter except `exclude` (used for a facet's own counts)."""
-        for name, value in self.cleaned_data.items():
-            if name != exclude:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    # --- the query and the facets --------------------------------------------------------------
+    def errors(self):
+        self.cleaned_data  # noqa: B018 (validates)
+        return self.form.errors
 
     @property
     def query(self) -> str:
         return self.cleaned_data.get("q") or ""
 
-    def hidden_facets(self) -> set[str]:
-        return getattr(self, "scope_facets", set())
+    @cached_property
+    def edition(self) -> editions.EditionScope:
+        """The edition the list is about: the year chosen, every edition, or the latest."""
+        return editions.resolve(
+            self.cleaned_data.get("year"), allow_all=True, reports=self.dimensions.reports
+        )
 
-    def facets(self) -> list[Facet]:
-        """Each facet's options with counts given the other filters and the query."""
-        tally = self.tally()
+    def criteria(self) -> Criteria:
         data = self.cleaned_data
+        report = self.edition.report
+        return Criteria(
+            report_id=report.pk if report else None,
+            regions=frozenset(data.get("region") or ()),
+            chapters=frozenset(int(v) for v in data.get("chapter") or ()),
+            framework=data.get("framework") or None,
+            sdg=int(data["sdg"]) if data.get("sdg") else None,
+            changes=frozenset(data.get("change") or ()),
+            curated=bool(data.get("curated")),
+        )
+
+    def change_values(self) -> list[str]:
+        """The changes that mean something for the edition: new, continued and moved need a
+        previous edition, ended a next one (every edition: all of them)."""
+        edition = self.edition
+        if len(edition.editions) < 2:
+            return []
+        if edition.all_editions:
+            return list(CHANGE_LABELS)
+        values = [NEW, CONTINUED, MOVED] if edition.previous else []
+        return values + ([ENDED] if edition.next else [])
+
+    def facets(self, selection: Selection) -> list[Facet]:
+        """Each facet's options with counts given the other filters and the query."""
+        data, counts = self.cleaned_data, selection.counts
         facets = []
         for name in self.FACETS:
-            if name in self.hidden_facets():
+            if name in self.hidden_facets:
                 continue
-            counts = tally.counts[name]
+            if name == "year":
+                facets.append(self.year_facet(counts["year"]))
+                continue
             chosen = data.get(name)
             if isinstance(chosen, list | tuple):
                 selected = {str(v) for v in chosen}
             else:
                 selected = {str(chosen)} if chosen not in (None, "") else set()
-            field_ = self.filters[name].field
+            if name == "change":
+                # A chosen change stays visible (and can be unticked) in an edition where it
+                # cannot occur, e.g. "new" after switching to the first edition.
+                values = [v for v in CHANGE_LABELS if v in self.change_values() or v in selected]
+                if not values:
+                    continue
+                choices = [(value, CHANGE_LABELS[value]) for value in values]
+            else:
+                choices = self.form.fields[name].choices
             options = [
                 FacetOption(
-                    str(value), str(label), counts.get(str(value), 0), str(value) in selected
+                    str(value), str(label), counts[name].get(str(value), 0), str(value) in selected
                 )
-                for value, label in field_.choices
+                for value, label in choices
                 if value != ""
             ]
             facets.append(
-                Facet(
-                    name=name,
-                    label=str(self.filters[name].label),
-                    multiple=isinstance(self.filters[name], django_filters.MultipleChoiceFilter),
-                    options=options,
-                )
+                Facet(name, str(self.LABELS[name]), name in self.MULTIPLE, options, blank=True)
             )
         return facets
 
-    def curated_count(self) -> int:
-        return self.tally().counts["curated"].get("True", 0)
-
-    # --- counting in memory --------------------------------------------------------------------
-
-    def dimensions(self) -> Dimensions:
-        if not hasattr(self, "_dimensions"):
-            # Renaming a region or chapter bumps the data's version too: kept with the snapshot.
-            self._dimensions = self.snapshot().remember(("dimensions",), Dimensions.load)
-        return self._dimensions
-
-    def snapshot(self) -> snapshots.Snapshot:
-        if not hasattr(self, "_snapshot"):
-            self._snapshot = snapshots.current(getattr(self.request, "data_version", None))
-        return self._snapshot
-
-    def searching(self) -> bool:
-        self.qs  # noqa: B018 (validates the form and runs the search once)
-        search = self.search
-        return bool(search and search.query and search.available)
-
-    def tally(self) -> Tally:
-        """The facet counts and the matching ids, from the snapshot: over the query's hits, or
-        over every measure in the page's scope (remembered per filter state until the data
-        change)."""
-        if hasattr(self, "_tally"):
-            return self._tally
-        snapshot, dimensions = self.snapshot(), self.dimensions()
-        scope = self.scope
-        data = {name: self.cleaned_data.get(name) for name in Tally.FIELDS}
-        key = ["tally", scope, repr(sorted(data.items()))]  # the memo is the snapshot's own
-        if self.searching():
-            ids = self.search.ids
-            rows = snapshot.rows
-            # The hits themselves are part of the key (the index may change without the data).
-            key += [self.search.query, len(ids), hash(tuple(ids))]
-
-            def count() -> Tally:
-                return Tally.count([rows[pk] for pk in ids if pk in rows], data, dimensions, scope)
-        else:
-
-            def count() -> Tally:
-                return Tally.count(snapshot.rows.values(), data, dimensions, scope)
-
-        self._tally = snapshot.remember(
-            tuple(key), count, weight=lambda tally: len(tally.matching) + 1
-        )
-        return self._tally
-
-    def matching_ids(self) -> set[int]:
-        """The ids that pass every filter (within the query's hits, if there is a query)."""
-        return self.tally().matching
-
-
-@dataclass(frozen=True)
-class Dimensions:
-    """The few regions, chapters and reports (three queries), kept with the snapshot."""
-
-    regions: dict[int, tuple[str, str]]  # id -> (slug, name)
-    chapters: dict[int, tuple[int, str]]  # id -> (number, title)
-    years: dict[int, int]  # report id -> year
-    region_codes: dict[int, str]  # region id -> county code
-
-    @classmethod
-    def load(cls) -> Dimensions:
-        regions = Region.objects.values_list("pk", "slug", "name", "code")
-        return cls(
-            {pk: (slug, name) for pk, slug, name, _ in regions},
-            {
-                pk: (number, title)
-                for pk, number, title in Chapter.objects.values_list("pk", "number", "title")
-            },
-            dict(Report.objects.values_list("pk", "year")),
-            {pk: code for pk, _, _, code in regions},
-        )
-
-    def region_choices(self) -> list[tuple[str, str]]:
-        return sorted(self.regions.values(), key=lambda choice: swedish_key(choice[1]))
-
-    def chapter_choices(self) -> list[tuple[str, str]]:
-        return [
-            (str(number), format_lazy("{} {}", number, chapter_name(number, title)))
-            for number, title in sorted(self.chapters.values())
-            if number != Chapter.ALLOCATION
+    def year_facet(self, counts: dict[str, int]) -> Facet:
+        chosen = self.edition.year
+        options = [
+            FacetOption(
+                value,
+                str(label),
+                sum(counts.values()) if value == editions.ALL else counts.get(value, 0),
+                value == (str(chosen) if chosen else editions.ALL),
+            )
+            for value, label in year_choices(self.dimensions)
         ]
+        return Facet("year", str(self.LABELS["year"]), False, options, blank=False)
 
-    def year_choices(self) -> list[tuple[str, str]]:
-        return [(str(year), str(year)) for year in sorted(set(self.years.values()), reverse=True)]
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Facet counts over a set of measures, each facet given the other filters, in one pass.
-
-    A row that passes every filter counts in every facet and is a match; a row that fails
-    exactly one filter counts only in that filter's facet ("how many would this option leave").
-    Mirrors MeasureFilter's SQL filters (tests check both ways give the same counts).
-    """
-
-    counts: dict[str, dict[str, int]]
-    matching: set[int]
-
-    FIELDS = ("region", "chapter", "framework", "sdg", "year", "curated")
-
-    @classmethod
-    def count(cls, rows, data: dict, dimensions: Dimensions, scope: tuple = ()) -> Tally:
-        def ids(mapping, wanted) -> set[int] | None:
-            return {pk for pk, value in mapping.items() if value in wanted} if wanted else None
-
-        regions = ids(
-            {pk: slug for pk, (slug, _) in dimensions.regions.items()}, set(data["region"] or ())
-        )
-        chapters = ids(
-            {pk: number for pk, (number, _) in dimensions.chapters.items()},
-            {int(v) for v in data["chapter"] or ()},
-        )
-        framework = data["framework"] or None
-        sdg = int(data["sdg"]) if data["sdg"] else None
-        reports = ids(dimensions.years, {int(data["year"])} if data["year"] else set())
-        curated = bool(data["curated"])
-        in_scope = _scope_test(scope)
-
-        region_n: dict[int, int] = {}
-        chapter_n: dict[int, int] = {}
-        report_n: dict[int, int] = {}
-        framework_n: dict[str, int] = {}
-        sdg_n: dict[int, int] = {}
-        curated_n = {True: 0, False: 0}
-        matching: set[int] = set()
-        for row in rows:
-            if in_scope is not None and not in_scope(row):
-                continue
-            failed = None
-            if regions is not None and row.region_id not in regions:
-                failed = "region"
-            if chapters is not None and row.chapter_id not in chapters:
-                if failed:
-                    continue
-                failed = "chapter"
-            if framework and framework not in row.frameworks:
-                if failed:
-                    continue
-                failed = "framework"
-            if sdg and sdg not in row.sdgs:
-                if failed:
-                    continue
-                failed = "sdg"
-            if reports is not None and row.report_id not in reports:
-                if failed:
-                    continue
-                failed = "year"
-            if curated and not row.curated:
-                if failed:
-                    continue
-                failed = "curated"
-            if failed is None:
-                matching.add(row.pk)
-            if failed is None or failed == "region":
-                region_n[row.region_id] = region_n.get(row.region_id, 0) + 1
-            if failed is None or failed == "chapter":
-                chapter_n[row.chapter_id] = chapter_n.get(row.chapter_id, 0) + 1
-            if failed is None or failed == "framework":
-                for value in row.frameworks:
-                    framework_n[value] = framework_n.get(value, 0) + 1
-            if failed is None or failed == "sdg":
-                for value in row.sdgs:
-                    sdg_n[value] = sdg_n.get(value, 0) + 1
-            if failed is None or failed == "year":
-                report_n[row.report_id] = report_n.get(row.report_id, 0) + 1
-            if failed is None or failed == "curated":
-                curated_n[row.curated] += 1
-
-        def by(mapping: dict, counted: dict[int, int], label) -> dict[str, int]:
-            result: dict[str, int] = {}
-            for pk, n in counted.items():
-                if pk in mapping:
-                    value = str(label(mapping[pk]))
-                    result[value] = result.get(value, 0) + n
-            return result
-
-        counts = {
-            "region": by(dimensions.regions, region_n, lambda v: v[0]),
-            "chapter": by(dimensions.chapters, chapter_n, lambda v: v[0]),
-            "framework": dict(framework_n),
-            "sdg": {str(k): n for k, n in sdg_n.items()},
-            "year": by(dimensions.years, report_n, lambda v: v),
-            "curated": {str(k): n for k, n in curated_n.items() if n},
-        }
-        return cls(counts, matching)
-
-
-def _scope_test(scope: tuple):
-    """A test of a snapshot row for the page's scope: () everything, ("chapter", id) one
-    chapter, ("goal", id) the measures that serve one goal."""
-    if not scope:
-        return None
-    kind, value = scope
-    if kind == "chapter":
-        return lambda row: row.chapter_id == value
-    if kind == "goal":
-        return lambda row: value in row.goal_ids
-    raise ValueError(f"unknown scope {scope!r}")
+    @staticmethod
+    def curated_count(selection: Selection) -> int:
+        return selection.counts["curated"].get("True", 0)

@@ -4,13 +4,15 @@ A list or search page counts its facets over every measure it could show (the hi
 or the whole scope without one) and renders one page of rows. Read from the database on each
 request, that was most of a search page's time, and it grew with the hits (thousands at 100
 times the data). Instead each process holds a `Snapshot`: per measure its region, chapter,
-report, curation, goals and name, as plain tuples, read in three queries. `current()` returns it
-and reads it again when `data_version()` has changed, so an import or an admin's save shows on
-the next request, in every process and on every node. The same version keys the page cache and
-the pages' ETags (catalogue.views.cached_page).
+report, curation, goals, name, source line and lineage links, as plain tuples, read in seven
+queries. `current()` returns it and reads it again when `data_version()` has changed, so an
+import or an admin's save shows on the next request, in every process and on every node. The
+same version keys the page cache and the pages' ETags (catalogue.views.cached_page).
 
-Regions, chapters and reports are read beside it, once per version too (catalogue.filters
-.Dimensions, remembered in the snapshot's memo): renaming one bumps the DataStamp.
+Regions, chapters and reports (the editions) are read with it, once per version too
+(`Dimensions`): renaming one bumps the DataStamp. Each row also carries what the editions need:
+its active lineage links both ways and what changed since the previous edition
+(catalogue.selectors reads all of it).
 """
 
 from __future__ import annotations
@@ -89,6 +91,13 @@ def connect_signals() -> None:
     m2m_changed.connect(_goals_changed, sender=MeasureGoal, dispatch_uid="catalogue-stamp-goals")
 
 
+# What a measure is to the edition before and after it (the `change` facet): new (no active
+# link to the previous edition), continued (linked, same chapter), moved (linked, another chapter),
+# ended (the next edition holds no measure linked to it). "ended" goes with any of the others.
+NEW, CONTINUED, MOVED, ENDED = "new", "continued", "moved", "ended"
+CHANGES = (NEW, CONTINUED, MOVED, ENDED)
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     """One measure as the list pages see it."""
@@ -102,6 +111,44 @@ class Row:
     goal_ids: tuple[int, ...]
     frameworks: frozenset[str]
     sdgs: frozenset[int]
+    source_line: int = 0
+    previous_id: int | None = None  # the measure it continues in the previous edition
+    next_id: int | None = None  # the measure that continues it in the next edition
+    changes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Dimensions:
+    """The few regions, chapters and reports (the editions), read with the snapshot."""
+
+    regions: dict[int, tuple[str, str]]  # id -> (slug, name)
+    chapters: dict[int, tuple[int, str]]  # id -> (number, title)
+    years: dict[int, int]  # report id -> year
+    region_codes: dict[int, str]  # region id -> county code
+    reports: tuple[Report, ...] = ()  # every edition, newest first (catalogue.editions)
+
+    @classmethod
+    def load(cls) -> Dimensions:
+        regions = Region.objects.values_list("pk", "slug", "name", "code")
+        reports = tuple(Report.objects.order_by("-year", "-number"))
+        return cls(
+            {pk: (slug, name) for pk, slug, name, _ in regions},
+            {
+                pk: (number, title)
+                for pk, number, title in Chapter.objects.values_list("pk", "number", "title")
+            },
+            {report.pk: report.year for report in reports},
+            {pk: code for pk, _, _, code in regions},
+            reports,
+        )
+
+    def neighbours(self) -> dict[int, tuple[int | None, int | None]]:
+        """Report id -> (the previous edition's id, the next edition's id)."""
+        ids = [report.pk for report in reversed(self.reports)]  # oldest first
+        return {
+            pk: (ids[i - 1] if i else None, ids[i + 1] if i + 1 < len(ids) else None)
+            for i, pk in enumerate(ids)
+        }
 
 
 @dataclass
@@ -109,6 +156,7 @@ class Snapshot:
     version: str
     rows: dict[int, Row]
     goals: dict[int, tuple[str, int | None]]  # goal id -> (framework, SDG number)
+    dimensions: Dimensions = field(default_factory=lambda: Dimensions({}, {}, {}, {}))
     # Results computed from this snapshot (facet counts per filter state), dropped with it.
     memo: OrderedDict = field(default_factory=OrderedDict)  # key -> (value, weight)
     memo_weight: int = 0
@@ -119,6 +167,8 @@ class Snapshot:
 
     @classmethod
     def load(cls, version: str) -> Snapshot:
+        """Seven queries, whatever the number of measures: goals, goal links, measures, active
+        lineage links, regions, chapters, reports."""
         goals, goal_titles = {}, {}
         for pk, framework, sdg, title in Goal.objects.order_by().values_list(
             "pk", "framework", "sdg", "title"
@@ -131,15 +181,44 @@ class Snapshot:
             .iterator(chunk_size=10_000)
         ):
             links.setdefault(measure_id, []).append(goal_id)
+        measures = list(
+            Measure.objects.order_by()
+            .values_list(
+                "pk", "region_id", "chapter_id", "report_id", "curated", "name", "source_line"
+            )
+            .iterator(chunk_size=10_000)
+        )
+        previous: dict[int, int] = {}
+        following: dict[int, int] = {}
+        for previous_id, measure_id in (
+            Lineage.objects.filter(status__in=Lineage.ACTIVE)
+            .order_by()
+            .values_list("previous_id", "measure_id")
+        ):
+            previous[measure_id] = previous_id
+            following[previous_id] = measure_id
+        dimensions = Dimensions.load()
+        neighbours = dimensions.neighbours()
+        place = {pk: (report_id, chapter_id) for pk, _, chapter_id, report_id, *_ in measures}
         rows = {}
         no_goals: tuple[int, ...] = ()
-        for pk, region_id, chapter_id, report_id, curated, name in (
-            Measure.objects.order_by()
-            .values_list("pk", "region_id", "chapter_id", "report_id", "curated", "name")
-            .iterator(chunk_size=10_000)
-        ):
+        for pk, region_id, chapter_id, report_id, curated, name, source_line in measures:
             goal_ids = tuple(links.get(pk, no_goals))
             facts = [goals[g] for g in goal_ids if g in goals]
+            previous_id, next_id = previous.get(pk), following.get(pk)
+            before, after = neighbours.get(report_id, (None, None))
+            changes = set()
+            # A link counts for the change only when it reaches the neighbouring edition.
+            if before is not None:
+                earlier = place.get(previous_id)
+                if earlier is None or earlier[0] != before:
+                    changes.add(NEW)
+                elif earlier[1] == chapter_id:
+                    changes.add(CONTINUED)
+                else:
+                    changes.add(MOVED)
+            if after is not None and place.get(next_id, (None,))[0] != after:
+                changes.add(ENDED)
             rows[pk] = Row(
                 pk,
                 region_id,
@@ -150,8 +229,12 @@ class Snapshot:
                 goal_ids,
                 frozenset(framework for framework, _ in facts),
                 frozenset(sdg for _, sdg in facts if sdg),
+                source_line,
+                previous_id,
+                next_id,
+                frozenset(changes),
             )
-        return cls(version, rows, goals, goal_titles=goal_titles)
+        return cls(version, rows, goals, dimensions, goal_titles=goal_titles)
 
     def remember(self, key, compute, weight=lambda value: 1):
         """compute() once per key while this snapshot is current. The least recently used are

@@ -1,4 +1,4 @@
-"""The measures table and the table data that keeps the search's relevance order."""
+"""The measures table and its data: the ids in the order catalogue.selectors gives them."""
 
 from __future__ import annotations
 
@@ -33,24 +33,6 @@ FRAMEWORK_SHORT = {
 FRAMEWORK_ORDER = tuple(Goal.Framework.values)
 
 
-def goals_summary(goals, labels: dict[str, str] | None = None) -> list[str]:
-    """Labels such as "RUS", "Agenda 2030: 8, 9" in framework order, from (framework, SDG number)
-    pairs."""
-    if labels is None:
-        labels = {code: str(label) for code, label in FRAMEWORK_SHORT.items()}
-    frameworks: dict[str, set[int]] = {}
-    for framework, sdg in goals:
-        frameworks.setdefault(framework, set())
-        if sdg:
-            frameworks[framework].add(sdg)
-    parts = []
-    for framework in FRAMEWORK_ORDER:
-        if framework in frameworks:
-            numbers = sorted(frameworks[framework])
-            label = labels[framework]
-            parts.append(f"{label}: {', '.join(map(str, numbers))}" if numbers else label)
-    return parts
-
 
 GOAL_TITLE_CHARS = 50  # a goal's title in the list is cut here
 GOALS_PER_FRAMEWORK = 3  # then "+N"
@@ -82,12 +64,14 @@ def goal_titles_summary(goals, labels: dict[str, str]) -> list[str]:
     return parts
 
 
-class RankedIds(TableData):
-    """Measure ids in the search's relevance order; sorting by a column is not offered then."""
+class SelectedIds(TableData):
+    """Measure ids as catalogue.selectors ordered them (relevance or the list's order); sorting
+    by a column asks the selector again (`sort`: alias such as "-name" -> the ids reordered)."""
 
-    def __init__(self, ids: list[int]):
+    def __init__(self, ids: list[int], sort=None):
         super().__init__(ids)
         self.ids = ids
+        self.sort = sort
 
     def __len__(self):
         return len(self.ids)
@@ -99,7 +83,9 @@ class RankedIds(TableData):
         return self.ids[key]
 
     def order_by(self, aliases):
-        """Relevance order is fixed; sorting by a column uses the queryset instead."""
+        """The table validated the aliases against its orderable columns; the first counts."""
+        if aliases and self.sort is not None:
+            self.ids = self.sort(str(aliases[0]))
 
     @property
     def ordering(self):
@@ -115,41 +101,47 @@ class RankedIds(TableData):
 
 
 class MeasureTable(tables.Table):
-    name = tables.Column(verbose_name=_("Insats"), linkify=False, order_by=("name",))
-    region = tables.Column(verbose_name=_("Region"), order_by=("region__name", "name"))
-    chapter = tables.Column(
-        verbose_name=_("Kapitel"), order_by=("chapter_id", "region_id", "source_line")
-    )
+    # Sorted by catalogue.selectors.sort_keys (name, region, chapter), not by the database.
+    name = tables.Column(verbose_name=_("Insats"), linkify=False)
+    region = tables.Column(verbose_name=_("Region"))
+    chapter = tables.Column(verbose_name=_("Kapitel"))
+    # Shown when the list spans every edition (?year=alla).
+    year = tables.Column(verbose_name=_("År"), orderable=False, empty_values=())
     goals = tables.Column(verbose_name=_("Mål"), orderable=False, empty_values=())
 
     class Meta:
         model = Measure
-        fields = ("name", "region", "chapter", "goals")
+        fields = ("name", "region", "chapter", "year", "goals")
         per_page = DEFAULT_PAGE_SIZE
         template_name = "catalogue/includes/measure_table.html"
         order_by_field = "sort"
         empty_text = _("Inga insatser matchar.")
         attrs = {"class": "measures"}
 
-    def __init__(self, *args, highlights=None, snapshot=None, dimensions=None, **kwargs):
-        """The data are measure ids; their cells come from `snapshot` (catalogue.snapshot) and
-        `dimensions` (regions, chapters: catalogue.filters.Dimensions)."""
+    def __init__(self, *args, highlights=None, snapshot=None, show_year=False, **kwargs):
+        """The data are measure ids; their cells come from `snapshot` (catalogue.snapshot, with
+        its regions and chapters). `show_year`: the list spans several editions."""
+        if not show_year:
+            kwargs["exclude"] = (*kwargs.get("exclude", ()), "year")
         super().__init__(*args, **kwargs)
+        self.show_year = show_year
         self.highlights = highlights or {}
         self.snapshot = snapshot
-        self.dimensions = dimensions
+        self.dimensions = snapshot.dimensions if snapshot is not None else None
         # Per page, not per row: translated labels and URL patterns (reverse() costs per call).
         self._framework_labels = {code: str(label) for code, label in FRAMEWORK_SHORT.items()}
         self._measure_url = reverse("catalogue:measure-detail", kwargs={"pk": _PK_MARK})
         self._region_url = reverse("catalogue:region-detail", kwargs={"slug": "region-slug"})
 
-    def page_rows(self) -> list[tuple[str, str, str, str]]:
+    def page_rows(self) -> list[tuple[str, ...]]:
         """The shown page's cells as HTML, rendered directly from the snapshot.
 
         django-tables2 dispatches each cell through `call_with_appropriate`, which inspects the
         render method's signature per cell; for a 25-row page that cost more than the queries.
-        Ids missing from the snapshot (deleted since) are left out.
+        Ids missing from the snapshot (deleted since) are left out. The cells follow the shown
+        columns: name, region, chapter, the year (if shown), goals.
         """
+        years = self.dimensions.years
         rows = self.snapshot.rows
         regions, chapters = self.dimensions.regions, self.dimensions.chapters
         goals = self.snapshot.goals
@@ -176,25 +168,30 @@ class MeasureTable(tables.Table):
                 self._framework_labels,
             )
             region_href = escape(region_url.replace("region-slug", slug))
-            cells.append(
-                (
-                    name,
-                    f'<a href="{region_href}">{escape(region_name)}</a>',
-                    f'<abbr title="{chapter_titles[number]}">{number}</abbr>',
-                    "<br>".join(escape(part) for part in parts) if parts else "–",
-                )
-            )
+            row_cells = [
+                name,
+                f'<a href="{region_href}">{escape(region_name)}</a>',
+                f'<abbr title="{chapter_titles[number]}">{number}</abbr>',
+            ]
+            if self.show_year:
+                row_cells.append(str(years.get(row.report_id, "")))
+            row_cells.append("<br>".join(escape(part) for part in parts) if parts else "–")
+            cells.append(tuple(row_cells))
         return cells
 
     def body_html(self) -> SafeString:
         """The shown page's rows (<tr>…</tr>), one string for the template to print."""
-        labels = [escape(str(self.columns[name].header)) for name in ("region", "chapter", "goals")]
-        return SafeString(
-            "\n".join(
-                f'<tr><th scope="row">{name}</th>'
-                f'<td data-label="{labels[0]}">{region}</td>'
-                f'<td data-label="{labels[1]}">{chapter}</td>'
-                f'<td data-label="{labels[2]}">{goals}</td></tr>'
-                for name, region, chapter, goals in self.page_rows()
-            )
+        names = (
+            ("region", "chapter", "year", "goals")
+            if self.show_year
+            else ("region", "chapter", "goals")
         )
+        labels = [escape(str(self.columns[name].header)) for name in names]
+        rows = []
+        for name, *rest in self.page_rows():
+            cells = "".join(
+                f'<td data-label="{label}">{cell}</td>'
+                for label, cell in zip(labels, rest, strict=True)
+            )
+            rows.append(f'<tr><th scope="row">{name}</th>{cells}</tr>')
+        return SafeString("\n".join(rows))

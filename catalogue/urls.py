@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import allocation_views, comparison_views, crosswalk_views, feedback, views
+from . import allocation_views, changes, comparison_views, crosswalk_views, feedback, views
 
 app_name = "catalogue"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("regioner/", views.region_list, name="region-list"),
     path("regioner/<slug:slug>/", views.region_detail, name="region-detail"),
     path("regioner/<slug:slug>/mal/", crosswalk_views.region_goals, name="region-goals"),
+    path("regioner/<slug:slug>/forandringar/", changes.region_changes, name="region-changes"),
     path("jamfor/", comparison_views.compare, name="compare"),
     # Chapter 8 has no measures: its page shows the answers by question (before the others).
     path("kapitel/8/", allocation_views.allocation_chapter, name="allocation-chapter"),

@@ -1,5 +1,7 @@
 """The public pages: home, the faceted measures list (also per chapter and goal), records, regions
-and goals; the list and the region pages also answer as JSON (and the list as CSV and Excel)."""
+and goals; the list, a measure and the region pages also answer as JSON (the list as CSV and
+Excel too). Every page is about one edition (catalogue.editions); the measures are counted and
+listed by catalogue.selectors from the in-memory snapshot."""
 
 from __future__ import annotations
 
@@ -11,19 +13,18 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django.views.generic import DetailView, TemplateView
 
-from . import exports
-from .filters import MeasureFilter, MeasureGoal, search_module, swedish_key
+from . import editions, exports, selectors
+from . import snapshot as snapshots
+from .filters import MeasureFilter, run_search, search_module
 from .models import (
     AllocationAnswer,
     Chapter,
@@ -35,18 +36,13 @@ from .models import (
     Region,
 )
 from .reference import SDGS
+from .selectors import Scope, swedish_key
 from .snapshot import data_version
-from .tables import DEFAULT_PAGE_SIZE, PAGE_SIZES, MeasureTable, RankedIds
+from .tables import DEFAULT_PAGE_SIZE, PAGE_SIZES, MeasureTable, SelectedIds
 
 logger = logging.getLogger(__name__)
 
 EXPORT_FORMATS = ("json", "csv", "xlsx")
-
-# The list's default order: chapter, then region in county-code order (the order official
-# statistics use), then the report's own order. By the foreign keys, which the (chapter, region)
-# index serves: the ids follow the chapter numbers and county codes as the data migration seeds
-# them, and ordering through the joined names sorted every row (0.2 s at 52,000 measures).
-LIST_ORDER = ("chapter_id", "region_id", "source_line")
 
 # The region page lists at most this many measures per chapter and links to the rest.
 REGION_PAGE_MEASURES = 50
@@ -192,19 +188,39 @@ def wants(request, fmt: str) -> bool:
     return request.GET.get("format") == fmt
 
 
-class HomeView(TemplateView):
+def snapshot_of(request) -> snapshots.Snapshot:
+    """The data's in-memory snapshot (cached_page has already read the version)."""
+    return snapshots.current(getattr(request, "data_version", None))
+
+
+class EditionMixin:
+    """Pages about one edition: `self.edition`, and `edition` in the context (the year choice,
+    links that keep the year, the footer's source)."""
+
+    allow_all_editions = False
+
+    def dispatch(self, request, *args, **kwargs):
+        # ?year=, the latest by default; an unknown year is a 404.
+        self.edition = editions.scope_from(request, allow_all=self.allow_all_editions)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["edition"] = self.edition
+        return context
+
+
+class HomeView(EditionMixin, TemplateView):
     template_name = "catalogue/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        report = self.edition.report
+        matrix = selectors.region_chapter_counts(
+            snapshot_of(self.request), report.pk if report else None
+        )
         regions = sorted(Region.objects.all(), key=lambda r: swedish_key(r.name))
         chapters = list(Chapter.objects.exclude(number=Chapter.ALLOCATION))
-        matrix: dict[tuple[int, int], int] = {
-            (row["region_id"], row["chapter_id"]): row["n"]
-            for row in Measure.objects.order_by()
-            .values("region_id", "chapter_id")
-            .annotate(n=Count("pk"))
-        }
         for region in regions:
             region.count = sum(matrix.get((region.pk, c.pk), 0) for c in chapters)
             region.cells = [(c, matrix.get((region.pk, c.pk), 0)) for c in chapters]
@@ -234,90 +250,36 @@ class HomeView(TemplateView):
         return context
 
 
-class MeasureListView(SingleTableMixin, FilterView):
-    """The faceted, searchable list of measures; the chapter and goal pages narrow its scope."""
+class MeasureListView(TemplateView):
+    """The faceted, searchable list of measures; the chapter and goal pages narrow its scope.
 
-    model = Measure
-    filterset_class = MeasureFilter
-    table_class = MeasureTable
+    Thin: the form validates (catalogue.filters), the selector filters, ranks and counts
+    (catalogue.selectors), the table draws a page of rows from the snapshot (catalogue.tables).
+    """
+
     template_name = "catalogue/measure_list.html"
     extra_context = {"nav": "measures"}
-    strict = False  # invalid fields are reported and ignored, the valid ones still apply
     hidden_facets: frozenset[str] = frozenset()
 
-    def scope(self, queryset):
-        """Narrow the measures this page lists (the whole catalogue here)."""
-        return queryset
-
-    def get_queryset(self):
-        return self.scope(Measure.objects.all())
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["data"] = self.request.GET  # always bound: an empty query string is valid
-        return kwargs
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        filterset.scope_facets = set(self.hidden_facets)
-        filterset.scope = self.snapshot_scope()
-        return filterset
-
-    def snapshot_scope(self) -> tuple:
-        """scope() for the in-memory facet counts (see filters._scope_test)."""
-        return ()
-
-    @property
-    def relevance_order(self) -> bool:
-        search = self.filterset.search
-        return bool(search and search.query and search.available and "sort" not in self.request.GET)
-
-    def ordered_ranked_ids(self) -> list[int]:
-        """The search's ranked ids that pass the other filters (and the scope), best first."""
-        kept, ids = self.filterset.matching_ids(), self.filterset.search.ids
-        if len(kept) == len(ids):  # no filter left any hit out (kept is a subset of the hits)
-            return ids
-        return [pk for pk in ids if pk in kept]
-
-    def get_table_data(self):
-        """Ids only: the rows are drawn from the snapshot (see MeasureTable.page_rows)."""
-        if self.relevance_order:
-            return RankedIds(self.ordered_ranked_ids())
-        return self.object_list.order_by(*LIST_ORDER).values_list("pk", flat=True)
-
-    def get_table_kwargs(self):
-        search = self.filterset.search
-        return {
-            "highlights": search.highlights if search else {},
-            "snapshot": self.filterset.snapshot(),
-            "dimensions": self.filterset.dimensions(),
-        }
-
-    def page_size(self) -> int:
-        try:
-            size = int(self.request.GET.get("per_page", DEFAULT_PAGE_SIZE))
-        except ValueError:
-            return DEFAULT_PAGE_SIZE
-        return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
-
-    def get_table(self, **kwargs):
-        """Sort and paginate like django-tables2's RequestConfig, but with the page size bounded."""
-        table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
-        table.request = self.request
-        order_by = self.request.GET.getlist("sort")
-        if order_by:
-            table.order_by = order_by
-        try:
-            table.paginate(page=self.request.GET.get("page", 1), per_page=self.page_size())
-        except PageNotAnInteger:
-            table.page = table.paginator.page(1)
-        except EmptyPage:
-            table.page = table.paginator.page(table.paginator.num_pages)
-        return table
+    def scope(self) -> Scope:
+        """What this page lists before any filter (the whole catalogue here)."""
+        return Scope()
 
     def get(self, request, *args, **kwargs):
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        self.object_list = self.filterset.qs
+        self.snapshot = snapshot_of(request)
+        self.filterset = MeasureFilter(
+            request.GET, snapshot=self.snapshot, hidden_facets=self.hidden_facets
+        )
+        query = self.filterset.query
+        self.search = run_search(query) if query else None
+        searching = bool(self.search and self.search.available)
+        self.selection = selectors.select(
+            self.snapshot,
+            self.filterset.criteria(),
+            self.scope(),
+            hits=self.search.ids if searching else None,
+            hits_key=query,
+        )
         fmt = request.GET.get("format")
         if fmt:
             if fmt not in EXPORT_FORMATS:
@@ -327,24 +289,54 @@ class MeasureListView(SingleTableMixin, FilterView):
             if self.filterset.errors:
                 return JsonResponse({"errors": self.filterset.errors.get_json_data()}, status=400)
             return self.export(fmt)
-        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        context = self.get_context_data()
         return self.render_to_response(context, status=400 if self.filterset.errors else 200)
 
-    def export_ids(self) -> list[int]:
-        """Exactly the filtered measures' ids, in the page's order (relevance first with a
-        query, else the list's order or the chosen sort)."""
-        if self.relevance_order:
-            return self.ordered_ranked_ids()
-        table = self.get_table_class()(data=self.object_list.order_by(*LIST_ORDER))
+    @property
+    def relevance_order(self) -> bool:
+        search = self.search
+        return bool(search and search.available and "sort" not in self.request.GET)
+
+    def page_size(self) -> int:
+        try:
+            size = int(self.request.GET.get("per_page", DEFAULT_PAGE_SIZE))
+        except ValueError:
+            return DEFAULT_PAGE_SIZE
+        return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+    def get_table(self, *, paginate: bool = True) -> MeasureTable:
+        """The selection's ids in the page's order: the column sort (validated by the table) asks
+        the selector to reorder them. Paginated like django-tables2's RequestConfig, with the
+        page size bounded."""
+        selection, snapshot = self.selection, self.snapshot
+        data = SelectedIds(
+            selection.ids, sort=lambda alias: selectors.ordered(snapshot, selection, alias)
+        )
+        table = MeasureTable(
+            data=data,
+            highlights=self.search.highlights if self.search else {},
+            snapshot=snapshot,
+            show_year=self.filterset.edition.all_editions,
+        )
+        table.request = self.request
         order_by = self.request.GET.getlist("sort")
         if order_by:
             table.order_by = order_by
-        return list(table.data.data.values_list("pk", flat=True))
+        if paginate:
+            try:
+                table.paginate(page=self.request.GET.get("page", 1), per_page=self.page_size())
+            except PageNotAnInteger:
+                table.page = table.paginator.page(1)
+            except EmptyPage:
+                table.page = table.paginator.page(table.paginator.num_pages)
+        return table
 
     def export(self, fmt: str):
-        ids = self.export_ids()
+        """Exactly the selected measures, in the page's order (relevance first with a query,
+        else the list's order or the chosen sort)."""
+        ids = self.get_table(paginate=False).data.ids
         records = exports.measure_records(
-            ids, self.request.build_absolute_uri, self.filterset.dimensions()
+            ids, self.request.build_absolute_uri, self.snapshot.dimensions
         )
         filename = "insatser"
         if fmt == "json":
@@ -361,11 +353,14 @@ class MeasureListView(SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        table = context["table"]
+        table = self.get_table()
         context.update(
-            facets=self.filterset.facets(),
-            curated_count=self.filterset.curated_count(),
-            search=self.filterset.search,
+            filter=self.filterset,
+            table=table,
+            edition=self.filterset.edition,
+            facets=self.filterset.facets(self.selection),
+            curated_count=self.filterset.curated_count(self.selection),
+            search=self.search,
             query=self.filterset.query,
             hit_count=table.paginator.count,
             page_sizes=PAGE_SIZES,
@@ -386,19 +381,16 @@ class ChapterDetailView(MeasureListView):
         self.chapter = get_object_or_404(Chapter, number=kwargs["number"])
         return super().dispatch(request, *args, **kwargs)
 
-    def scope(self, queryset):
-        return queryset.filter(chapter=self.chapter)
-
-    def snapshot_scope(self) -> tuple:
-        return ("chapter", self.chapter.pk)
+    def scope(self) -> Scope:
+        return Scope(chapter_id=self.chapter.pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["chapter"] = self.chapter
-        context["no_measures"] = (
+        context["no_measures"] = self.filterset.edition.filter(
             NoMeasures.objects.filter(chapter=self.chapter)
-            .select_related("region")
-            .order_by("region__name")
+            .select_related("region", "report")
+            .order_by("region__name", "-report__year")
         )
         return context
 
@@ -411,13 +403,8 @@ class GoalDetailView(MeasureListView):
         self.goal = get_object_or_404(Goal.objects.select_related("region"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def scope(self, queryset):
-        return queryset.filter(
-            Exists(MeasureGoal.objects.filter(measure=OuterRef("pk"), goal=self.goal))
-        )
-
-    def snapshot_scope(self) -> tuple:
-        return ("goal", self.goal.pk)
+    def scope(self) -> Scope:
+        return Scope(goal_id=self.goal.pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -425,7 +412,7 @@ class GoalDetailView(MeasureListView):
         return context
 
 
-class GoalListView(TemplateView):
+class GoalListView(EditionMixin, TemplateView):
     template_name = "catalogue/goal_list.html"
     extra_context = {"nav": "goals"}
 
@@ -436,13 +423,13 @@ class GoalListView(TemplateView):
             )
         return super().get(request, *args, **kwargs)
 
+    def measure_counts(self) -> dict[int, int]:
+        """Measures per goal in the page's edition."""
+        report = self.edition.report
+        return selectors.goal_counts(snapshot_of(self.request), report.pk if report else None)
+
     def as_json(self) -> list[dict]:
-        counts = dict(
-            MeasureGoal.objects.order_by()
-            .values("goal_id")
-            .annotate(n=Count("pk"))
-            .values_list("goal_id", "n")
-        )
+        counts = self.measure_counts()
         return [
             {
                 "id": goal.pk,
@@ -466,14 +453,7 @@ class GoalListView(TemplateView):
                 "framework", "sdg", "region__name", "title"
             )
         )
-        # Counted on the link table alone (its goal index): joining the goals in took 0.6 s at
-        # 130,000 links.
-        counts = dict(
-            MeasureGoal.objects.order_by()
-            .values("goal_id")
-            .annotate(n=Count("pk"))
-            .values_list("goal_id", "n")
-        )
+        counts = self.measure_counts()
         for goal in goals:
             goal.measure_count = counts.get(goal.pk, 0)
         by_framework = defaultdict(list)
@@ -503,6 +483,9 @@ class GoalListView(TemplateView):
 
 
 class MeasureDetailView(DetailView):
+    """A measure, its timeline across editions, and similar measures in other regions; with
+    ?format=json the open-data record plus the measures it continues and that continue it."""
+
     template_name = "catalogue/measure_detail.html"
     context_object_name = "measure"
 
@@ -511,22 +494,70 @@ class MeasureDetailView(DetailView):
             Prefetch("goals", queryset=Goal.objects.select_related("region"))
         )
 
+    def get(self, request, *args, **kwargs):
+        if wants(request, "json"):
+            pk = kwargs["pk"]
+            snapshot = snapshot_of(request)
+            records = list(
+                exports.measure_records([pk], request.build_absolute_uri, snapshot.dimensions)
+            )
+            if not records:
+                return JsonResponse({"error": _("Insatsen finns inte.")}, status=404)
+            row = snapshot.rows.get(pk)
+            record = records[0]
+            record["previous"] = self.link(snapshot, row.previous_id if row else None)
+            record["next"] = self.link(snapshot, row.next_id if row else None)
+            return JsonResponse(record, json_dumps_params={"ensure_ascii": False})
+        return super().get(request, *args, **kwargs)
+
+    def link(self, snapshot, pk: int | None) -> dict | None:
+        row = snapshot.rows.get(pk) if pk else None
+        if row is None:
+            return None
+        return {
+            "report_year": snapshot.dimensions.years[row.report_id],
+            "source_line": row.source_line,
+            "url": self.request.build_absolute_uri(
+                reverse("catalogue:measure-detail", kwargs={"pk": row.pk})
+            ),
+        }
+
     def similar_measures(self, measure, *, limit: int = 5) -> list[Measure]:
-        """Similar measures in other regions, by the search index's similarity."""
+        """Similar measures in other regions (of the same edition), by the index's similarity."""
         try:
             search = search_module()
         except ImportError:
             return []
         if not search.index_exists():
             return []
-        ids = search.similar(measure.pk, limit=limit, other_regions=True)
+        ids = search.similar(measure.pk, limit=limit * 3, other_regions=True)
         found = (
-            Measure.objects.filter(pk__in=ids)
+            Measure.objects.filter(pk__in=ids, report_id=measure.report_id)
             .exclude(region_id=measure.region_id)
             .select_related("region", "chapter")
             .in_bulk()
         )
         return [found[pk] for pk in ids if pk in found][:limit]
+
+    def timeline(self, measure) -> list[dict]:
+        """The measure in every edition it appears in, oldest first (by the active links)."""
+        snapshot = snapshot_of(self.request)
+        dims = snapshot.dimensions
+        url = reverse("catalogue:measure-detail", kwargs={"pk": 987654321})
+        entries, chapter_id = [], None
+        for row in selectors.timeline(snapshot, measure.pk):
+            entries.append(
+                {
+                    "year": dims.years.get(row.report_id),
+                    "name": row.name,
+                    "chapter": dims.chapters[row.chapter_id][0],
+                    "moved": chapter_id is not None and chapter_id != row.chapter_id,
+                    "url": url.replace("987654321", str(row.pk)),
+                    "current": row.pk == measure.pk,
+                }
+            )
+            chapter_id = row.chapter_id
+        return entries
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -535,28 +566,41 @@ class MeasureDetailView(DetailView):
             report_error_url = reverse("catalogue:report-error", kwargs={"pk": measure.pk})
         except NoReverseMatch:
             report_error_url = None
+        timeline = self.timeline(measure)
         context.update(
             goals=sorted(measure.goals.all(), key=lambda g: (g.framework, g.sdg or 0, g.title)),
             similar=self.similar_measures(measure),
             report_error_url=report_error_url,
             absolute_url=self.request.build_absolute_uri(measure.get_absolute_url()),
+            timeline=timeline if len(timeline) > 1 else [],
+            edition=editions.resolve(
+                str(measure.report.year), reports=snapshot_of(self.request).dimensions.reports
+            ),
         )
         return context
 
 
-class RegionListView(ListView):
+class RegionListView(EditionMixin, TemplateView):
     template_name = "catalogue/region_list.html"
     extra_context = {"nav": "regions"}
-    context_object_name = "regions"
 
-    def get_queryset(self):
-        return sorted(
-            Region.objects.annotate(measure_count=Count("measure")),
-            key=lambda r: swedish_key(r.name),
+    def regions(self) -> list[Region]:
+        """The regions by name, each with its measure count in the edition."""
+        report = self.edition.report
+        matrix = selectors.region_chapter_counts(
+            snapshot_of(self.request), report.pk if report else None
         )
+        counts: dict[int, int] = defaultdict(int)
+        for (region_id, _chapter), n in matrix.items():
+            counts[region_id] += n
+        regions = sorted(Region.objects.all(), key=lambda r: swedish_key(r.name))
+        for region in regions:
+            region.measure_count = counts.get(region.pk, 0)
+        return regions
 
     def get(self, request, *args, **kwargs):
         if wants(request, "json"):
+            year = self.edition.year
             return JsonResponse(
                 [
                     {
@@ -564,24 +608,43 @@ class RegionListView(ListView):
                         "name": r.name,
                         "official_name": r.official_name,
                         "code": r.code,
+                        "report_year": year,
+                        "measure_count": r.measure_count,
                     }
-                    for r in sorted(Region.objects.all(), key=lambda r: swedish_key(r.name))
+                    for r in self.regions()
                 ],
                 safe=False,
                 json_dumps_params={"ensure_ascii": False},
             )
         return super().get(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["regions"] = self.regions()
+        return context
 
-class RegionDetailView(DetailView):
+
+class RegionDetailView(EditionMixin, DetailView):
     model = Region
     template_name = "catalogue/region_detail.html"
     extra_context = {"nav": "regions"}
     context_object_name = "region"
 
     def projects(self, region):
-        return Project.objects.filter(region=region).prefetch_related(
+        return self.edition.filter(Project.objects.filter(region=region)).prefetch_related(
             Prefetch("indicators", queryset=ProjectIndicator.objects.order_by("position"))
+        )
+
+    def answers(self, region) -> dict[int, AllocationAnswer]:
+        return {
+            a.question: a
+            for a in self.edition.filter(AllocationAnswer.objects.filter(region=region))
+        }
+
+    def rows(self, region):
+        report = self.edition.report
+        return selectors.region_rows(
+            snapshot_of(self.request), report.pk if report else None, region.pk
         )
 
     def get(self, request, *args, **kwargs):
@@ -591,17 +654,18 @@ class RegionDetailView(DetailView):
         return super().get(request, *args, **kwargs)
 
     def as_json(self, region) -> dict:
-        answers = {a.question: a for a in AllocationAnswer.objects.filter(region=region)}
+        answers = self.answers(region)
         return {
             "slug": region.slug,
             "name": region.name,
             "official_name": region.official_name,
             "code": region.code,
-            "measure_count": Measure.objects.filter(region=region).count(),
+            "report_year": self.edition.year,
+            "measure_count": len(self.rows(region)),
             "no_measures_chapters": sorted(
-                NoMeasures.objects.statements()
-                .filter(region=region)
-                .values_list("chapter__number", flat=True)
+                self.edition.filter(
+                    NoMeasures.objects.statements().filter(region=region)
+                ).values_list("chapter__number", flat=True)
             ),
             "allocation": [
                 {
@@ -634,25 +698,31 @@ class RegionDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         region = self.object
+        snapshot = snapshot_of(self.request)
         chapters = list(Chapter.objects.exclude(number=Chapter.ALLOCATION))
         by_chapter = defaultdict(list)
         counts: dict[int, int] = defaultdict(int)
         url = reverse("catalogue:measure-detail", kwargs={"pk": 987654321})
-        for pk, name, chapter_id in (
-            Measure.objects.filter(region=region)
-            .order_by("chapter_id", "source_line")
-            .values_list("pk", "name", "chapter_id")
-        ):
-            counts[chapter_id] += 1
-            if counts[chapter_id] <= REGION_PAGE_MEASURES:
-                by_chapter[chapter_id].append(
-                    {"name": name, "url": url.replace("987654321", str(pk))}
+        for row in self.rows(region):
+            counts[row.chapter_id] += 1
+            if counts[row.chapter_id] <= REGION_PAGE_MEASURES:
+                by_chapter[row.chapter_id].append(
+                    {"name": row.name, "url": url.replace("987654321", str(row.pk))}
                 )
         no_measures = {
             n.chapter.number: n
-            for n in NoMeasures.objects.filter(region=region).select_related("chapter")
+            for n in self.edition.filter(
+                NoMeasures.objects.filter(region=region).select_related("chapter")
+            )
         }
-        answers = {a.question: a for a in AllocationAnswer.objects.filter(region=region)}
+        answers = self.answers(region)
+        report = self.edition.report
+        goal_counts = selectors.goal_counts(snapshot, report.pk if report else None)
+        rus_goals = list(
+            Goal.objects.filter(region=region, framework=Goal.Framework.RUS).order_by("title")
+        )
+        for goal in rus_goals:
+            goal.measure_count = goal_counts.get(goal.pk, 0)
         context.update(
             measure_count=sum(counts.values()),
             chapters=[
@@ -670,9 +740,7 @@ class RegionDetailView(DetailView):
                 for n, q in AllocationAnswer.QUESTIONS.items()
             ],
             projects=list(self.projects(region)),
-            rus_goals=Goal.objects.filter(region=region, framework=Goal.Framework.RUS)
-            .annotate(measure_count=Count("measures"))
-            .order_by("title"),
+            rus_goals=[goal for goal in rus_goals if goal.measure_count],
         )
         return context
 

@@ -6,6 +6,7 @@ from html import escape
 
 import nh3
 from django import template
+from django.urls import reverse
 from django.utils.formats import localize, number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -93,8 +94,9 @@ def chapter_lang(chapter) -> str:
 @register.simple_tag
 def facet_fieldset(facet):
     """One facet of the measures list: a fieldset of checkboxes (several at once) or radio
-    buttons (with "Alla" first), each with its label and count; an option that would leave
-    nothing is disabled unless it is chosen.
+    buttons (with "Alla" first, except the year's, which has its own option for every edition),
+    each with its label and count; an option that would leave nothing is disabled unless it is
+    chosen.
 
     Built here rather than by a template: the facets have some 60 options, and their template
     loop was a third of a search page's rendering.
@@ -102,7 +104,7 @@ def facet_fieldset(facet):
     kind = "checkbox" if facet.multiple else "radio"
     name = escape(facet.name)
     items = []
-    if not facet.multiple:
+    if not facet.multiple and facet.blank:
         checked = "" if facet.any_selected else " checked"
         items.append(
             f'<li><label class="option"><input type="radio" name="{name}" value=""{checked}> '
@@ -122,3 +124,20 @@ def facet_fieldset(facet):
         f'<fieldset class="facet facet-{name}">\n  <legend>{escape(str(facet.label))}</legend>\n'
         f'  <ul class="options{long}">\n' + "\n".join(items) + "\n  </ul>\n</fieldset>"
     )
+
+
+@register.filter
+def with_year(url, edition):
+    """A URL that keeps the page's edition: `?year=…` added unless it is the latest (links
+    between pages). "Every edition" is the search's alone: other pages get the latest."""
+    suffix = getattr(edition, "suffix", "")
+    if not suffix:
+        return url
+    return f"{url}&{suffix[1:]}" if "?" in str(url) else f"{url}{suffix}"
+
+
+@register.simple_tag(takes_context=True)
+def url_in_edition(context, name, *args):
+    """{% url %} that keeps the page's edition, for templates shared by pages with and without
+    one (base.html): with_year() of the context's `edition`, if any."""
+    return with_year(reverse(name, args=args), context.get("edition"))
