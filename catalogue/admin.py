@@ -785,6 +785,7 @@ class ErrorReportAdmin(admin.ModelAdmin):
     list_select_related = ("measure",)
     search_fields = ("message", "email", "measure__name")
     date_hierarchy = "created"
+    extra_lookups = ("measure__id__exact",)  # the link from a measure's change page
     fields = ("measure_link", "public_link", "message", "email", "status", "created")
     readonly_fields = ("measure_link", "public_link", "message", "email", "created")
     actions = ("mark_done", "mark_rejected")
