@@ -241,7 +241,8 @@ private_dir(SEARCH_INDEX_DIR)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Counts that every worker of this server must share: the error form's rate limit.
+    # Files every worker of this server shares, for what may be approximate (read-then-write:
+    # exact counts, such as the error form's rate limit, are database rows: catalogue.ratelimit).
     "shared": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("SHARED_CACHE_DIR", str(VAR_DIR / "cache")),
