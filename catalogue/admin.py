@@ -1,7 +1,8 @@
 """The admin: where editors (the "Redaktör" group) curate what the import read from the report.
 
-Every save of a measure marks it curated, keeps its HTML and plain-text fields consistent and
-updates the search index in the same request; every delete removes it from the index. History
+Every save of a measure is an editor's change (catalogue.curation: marked curated, HTML
+sanitized, plain text derived, the same rules a shell or the importer follows) and updates the
+search index in the same request; every delete removes it from the index. History
 comes from django-simple-history (who, when, what changed, revert); the "imported" JSON holds
 what the last import read from the source, so an editor can compare and accept it back.
 
