@@ -432,7 +432,8 @@ def test_database_secret_key_and_index_folder_are_created_private(tmp_path):
     from tests.test_settings import run_manage
 
     folder = tmp_path / "var"
-    result = run_manage("migrate", "-v0", env={"DEBUG": "0"}, tmp_path=folder)
+    env = {"DEBUG": "0", "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"}
+    result = run_manage("migrate", "-v0", env=env, tmp_path=folder)
     assert result.returncode == 0, result.stderr
     assert mode(folder / "db.sqlite3") == 0o600
     assert mode(folder / "secret_key") == 0o600
@@ -443,10 +444,11 @@ def test_database_secret_key_and_index_folder_are_created_private(tmp_path):
 def test_an_existing_readable_database_is_made_private(tmp_path):
     from tests.test_settings import run_manage
 
-    first = run_manage("migrate", "-v0", env={"DEBUG": "0"}, tmp_path=tmp_path)
+    env = {"DEBUG": "0", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    first = run_manage("migrate", "-v0", env=env, tmp_path=tmp_path)
     assert first.returncode == 0, first.stderr
     (tmp_path / "db.sqlite3").chmod(0o644)
-    assert run_manage("check", env={"DEBUG": "0"}, tmp_path=tmp_path).returncode == 0
+    assert run_manage("check", env=env, tmp_path=tmp_path).returncode == 0
     assert mode(tmp_path / "db.sqlite3") == 0o600
 
 
