@@ -15,7 +15,7 @@ BENCH_ARGS ?=
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip setuptools
 
 # Runtime dependencies for `make run`; the test tools on top of them for `make test`.
 $(BIN)/.installed-run: requirements.txt | $(PY)

@@ -1,7 +1,8 @@
 """The admin: where editors (the "Redaktör" group) curate what the import read from the report.
 
-Every save of a measure marks it curated, keeps its HTML and plain-text fields consistent and
-updates the search index in the same request; every delete removes it from the index. History
+Every save of a measure is an editor's change (catalogue.curation: marked curated, HTML
+sanitized, plain text derived, the same rules a shell or the importer follows) and updates the
+search index in the same request; every delete removes it from the index. History
 comes from django-simple-history (who, when, what changed, revert); the "imported" JSON holds
 what the last import read from the source, so an editor can compare and accept it back.
 
@@ -35,8 +36,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from importer import html as html_fragments
-
+from .curation import (
+    MEASURE_SOURCE_FIELDS,
+    MEASURE_TEXT_PAIRS,
+    accept_source,
+    html_to_text,
+    mark_edited,
+    sanitize_html,
+)
 from .goal_curation import goals_by_key, merge_goals
 from .models import (
     AllocationAnswer,
@@ -59,35 +66,7 @@ admin.site.site_title = _("Insatskatalogen")
 admin.site.index_title = _("Kurera katalogen")
 
 # --------------------------------------------------------------------------------------------
-# HTML the editors write: sanitized as the import sanitizes, plain text derived as it derives.
-
-ALLOWED_TAGS = frozenset(html_fragments.ALLOWED_TAGS)
-
-
-def sanitize_html(value: str) -> str:
-    """Keep only the report's formatting tags, without attributes; drop script and style text."""
-    return html_fragments.sanitize(value or "")
-
-
-def html_to_text(value: str) -> str:
-    """Plain text of (sanitized) HTML: block ends become line breaks so words never glue."""
-    return html_fragments.to_text(value or "")
-
-
-# Each edited HTML field and the plain-text field derived from it.
-MEASURE_TEXT_PAIRS = {
-    "description_html": "description",
-    "outputs_html": "outputs",
-    "effects_html": "effects",
-    "goals_html": "goals_text",
-}
-# The fields an editor curates and the import supplies; compared against `imported`.
-MEASURE_SOURCE_FIELDS = ("name", *MEASURE_TEXT_PAIRS)
-
-
-def derive_plain_fields(obj, pairs: dict[str, str]) -> None:
-    for html_field, text_field in pairs.items():
-        setattr(obj, text_field, html_to_text(getattr(obj, html_field)))
+# HTML the editors write: the rules live in catalogue.curation (the admin only calls them).
 
 
 class SanitizedHtmlForm(forms.ModelForm):
@@ -262,9 +241,9 @@ def render_imported(obj) -> SafeString:
 
 
 class CuratedAdmin(SimpleHistoryAdmin):
-    """Saving marks the record curated (the import then keeps it) and notes a revert as such."""
+    """Saving is an editor's change (catalogue.curation.mark_edited: curated, so the import
+    keeps it; sanitized; plain text derived) and a revert is noted as such."""
 
-    html_pairs: dict[str, str] = {}
     provenance_fields: tuple[str, ...] = ("imported",)
 
     def save_model(self, request, obj, form, change):
@@ -276,8 +255,7 @@ class CuratedAdmin(SimpleHistoryAdmin):
                     setattr(obj, field, value)
         if request.resolver_match and request.resolver_match.url_name.endswith("_simple_history"):
             obj._change_reason = _("Återställd till en tidigare version")
-        obj.curated = True
-        derive_plain_fields(obj, self.html_pairs)
+        mark_edited(obj)
         super().save_model(request, obj, form, change)
 
 
@@ -353,7 +331,6 @@ def _refresh_goal_snapshot(measure: Measure) -> None:
 @admin.register(Measure)
 class MeasureAdmin(CuratedAdmin):
     form = MeasureForm
-    html_pairs = MEASURE_TEXT_PAIRS
     provenance_fields = ("imported", "report_id", "source_key", "source_line")
     list_display = ("short_name", "region", "chapter_number", "goal_list", "curated", "updated")
     list_filter = (
@@ -538,7 +515,7 @@ class MeasureAdmin(CuratedAdmin):
 
             def move(measure):
                 measure.chapter = chapter
-                measure.curated = True
+                mark_edited(measure)
 
             count = self._save_each(
                 request, queryset, _("Flyttad till kapitel %s") % chapter.number, move
@@ -579,29 +556,10 @@ class MeasureAdmin(CuratedAdmin):
         accepted, without_source = [], 0
         with transaction.atomic():
             for measure in queryset:
-                if not measure.imported:
+                if accept_source(measure, reason=_("Källans version återtagen")):
+                    accepted.append(measure.pk)
+                else:
                     without_source += 1
-                    continue
-                for field in MEASURE_SOURCE_FIELDS:
-                    if field in measure.imported:
-                        setattr(measure, field, measure.imported[field] or "")
-                for html_field, text_field in MEASURE_TEXT_PAIRS.items():
-                    source_text = measure.imported.get(text_field)
-                    plain = source_text if isinstance(source_text, str) else None
-                    setattr(
-                        measure, text_field, plain or html_to_text(getattr(measure, html_field))
-                    )
-                region = Region.objects.filter(code=measure.imported.get("region")).first()
-                chapter = Chapter.objects.filter(number=measure.imported.get("chapter")).first()
-                measure.region = region or measure.region
-                measure.chapter = chapter or measure.chapter
-                measure.curated = False
-                measure._change_reason = _("Källans version återtagen")
-                measure.save()
-                if "goals" in measure.imported:
-                    keys = measure.imported["goals"] or ()
-                    measure.goals.set(list(goals_by_key(keys).values()))
-                accepted.append(measure.pk)
             schedule_index(request, update=accepted)
         self.message_user(
             request,
@@ -787,7 +745,6 @@ class AllocationAnswerForm(SanitizedHtmlForm):
 @admin.register(AllocationAnswer)
 class AllocationAnswerAdmin(CuratedAdmin):
     form = AllocationAnswerForm
-    html_pairs = {"text_html": "text"}
     list_display = ("region", "question", "answer", "short_text", "curated")
     list_filter = ("report", "question", "answer", "region", "curated")
     list_select_related = ("region",)
@@ -869,6 +826,7 @@ class ErrorReportAdmin(admin.ModelAdmin):
     list_select_related = ("measure",)
     search_fields = ("message", "email", "measure__name")
     date_hierarchy = "created"
+    extra_lookups = ("measure__id__exact",)  # the link from a measure's change page
     fields = ("measure_link", "public_link", "message", "email", "status", "created")
     readonly_fields = ("measure_link", "public_link", "message", "email", "created")
     actions = ("mark_done", "mark_rejected")
@@ -904,7 +862,7 @@ class ErrorReportAdmin(admin.ModelAdmin):
         )
 
 
-__all__ = ["derive_plain_fields", "html_to_text", "sanitize_html", "word_diff"]
+__all__ = ["html_to_text", "sanitize_html", "word_diff"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ class CatalogueConfig(AppConfig):
     verbose_name = _("Insatskatalogen")
 
     def ready(self):
-        from . import snapshot
+        from . import curation, snapshot
 
         snapshot.connect_signals()
+        curation.connect_signals()  # the write rules every save follows

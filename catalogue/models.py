@@ -491,3 +491,35 @@ class GoalAlias(models.Model):
 
     def __str__(self):
         return f"{self.title or self.key} → {self.goal}"
+
+
+class RateCounter(models.Model):
+    """How often one client did one rate-limited thing in the current window (e.g. posts of the
+    error form from one address). A row, not a cache entry, so that one UPDATE counts and checks
+    at once and parallel requests cannot all slip under the limit (catalogue.ratelimit)."""
+
+    key = models.CharField(_("nyckel"), max_length=200, unique=True)
+    count = models.PositiveIntegerField(_("antal"), default=0)
+    expires = models.DateTimeField(_("gäller till"), db_index=True)
+
+    class Meta:
+        verbose_name = _("räknare")
+        verbose_name_plural = _("räknare")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"
+
+
+class SpentToken(models.Model):
+    """A signed form token that has been used: the unique digest lets each token in once, even
+    when the same post arrives several times in parallel (catalogue.feedback)."""
+
+    digest = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    spent = models.DateTimeField(_("använd"), db_index=True)
+
+    class Meta:
+        verbose_name = _("använd formulärnyckel")
+        verbose_name_plural = _("använda formulärnycklar")
+
+    def __str__(self):
+        return self.digest

@@ -33,7 +33,6 @@ FRAMEWORK_SHORT = {
 FRAMEWORK_ORDER = tuple(Goal.Framework.values)
 
 
-
 GOAL_TITLE_CHARS = 50  # a goal's title in the list is cut here
 GOALS_PER_FRAMEWORK = 3  # then "+N"
 

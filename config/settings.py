@@ -11,8 +11,17 @@ Environment:
                       (default 300; 0: off). Any import or admin save shows at once.
     SHARED_CACHE_DIR  files of the cache all workers share (default var/cache).
     SECURE_SSL        "1" behind HTTPS: secure cookies, HSTS, SSL redirect.
+    SESSION_IDLE_HOURS  an editor's session ends after this long without a request (default 8)
+                      and when the browser closes.
+    AXES_FAILURE_LIMIT, AXES_ADDRESS_FAILURE_LIMIT, AXES_COOLOFF_MINUTES  login lockout: failed
+                      logins per username and address (5), per address (20), for how long (15).
+    PROXY_COUNT       trusted proxies in front (read the client's address from X-Forwarded-For).
+
+Files the app creates are private to its user: the SQLite database (0600), the secret key
+(0600), the search index folder and the folders holding them when created here (0700).
 """
 
+import contextlib
 import os
 import secrets
 from datetime import timedelta
@@ -37,6 +46,26 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def private_dir(path: Path) -> None:
+    """Create the folder, and its missing parents, readable by this user only (0700)."""
+    for missing in reversed([p for p in (path, *path.parents) if not p.exists()]):
+        missing.mkdir(mode=0o700, exist_ok=True)
+
+
+def private_file(path: Path) -> None:
+    """Create the file empty and 0600 if it is missing; make it (and SQLite's -wal and -shm files
+    beside it) 0600 if it exists, is ours and others may read it."""
+    if not path.exists():
+        private_dir(path.parent)
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):
+            status = each.stat()
+            if status.st_uid == os.getuid() and status.st_mode & 0o077:
+                each.chmod(0o600)
+
+
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
@@ -46,11 +75,16 @@ def _secret_key() -> str:
         return key_file.read_text(encoding="utf-8").strip()
     if os.environ.get("SECRET_KEY_FILE"):
         raise ImproperlyConfigured(f"SECRET_KEY_FILE {key_file} does not exist.")
-    # Local default: a random key made once and kept beside the SQLite database.
-    key_file.parent.mkdir(parents=True, exist_ok=True)
+    # Local default: a random key made once and kept beside the SQLite database, private from
+    # the first byte (created 0600, not chmod-ed afterwards).
+    private_dir(key_file.parent)
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key, encoding="utf-8")
-    key_file.chmod(0o600)
+    try:
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return key_file.read_text(encoding="utf-8").strip()
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(key)
     return key
 
 
@@ -60,7 +94,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the project's site: only the lookups its own filters use.
+    "catalogue.admin_site.CatalogueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -122,6 +157,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Password hashes and sessions live here: the file is the app user's alone.
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        private_file(Path(DATABASES["default"]["NAME"]))
     # Readers keep reading while an import writes (WAL), and writers wait instead of failing.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -137,11 +175,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login lockout against password guessing: 5 failures for one username from one IP address lock
-# that pair out for 15 minutes (a success resets the count). Locking by the pair, not the username
-# alone, keeps a stranger from locking a real editor out. Behind a proxy, set PROXY_COUNT (below).
+# that pair out for 15 minutes, and 20 failures from one address lock the address out for any
+# username (config.lockout: a higher limit, so that a shared office address survives a few
+# typos). Locking by the pair, not the username alone, keeps a stranger from locking a real
+# editor out. A success resets that username's failures only. Behind a proxy, set PROXY_COUNT.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "config.lockout.AddressAwareHandler"
 AXES_RESET_ON_SUCCESS = True
 # Behind PROXY_COUNT trusted proxies (load balancers) REMOTE_ADDR is a proxy's address for every
 # client, so the lockout reads the client's own from X-Forwarded-For, which each proxy appends to.
@@ -189,6 +231,9 @@ STORAGES = {
 }
 
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "index"))
+# Whoosh keeps part of the index as pickles: whoever may write this folder may run code in the
+# workers, so it is the app user's alone.
+private_dir(SEARCH_INDEX_DIR)
 
 # Public pages served whole from the cache while the data are unchanged (catalogue.views
 # .cached_page, keyed by catalogue.snapshot.data_version(), so an import or any admin save shows
@@ -196,13 +241,20 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "index"))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Counts that every worker of this server must share: the error form's rate limit.
+    # Files every worker of this server shares, for what may be approximate (read-then-write:
+    # exact counts, such as the error form's rate limit, are database rows: catalogue.ratelimit).
     "shared": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("SHARED_CACHE_DIR", str(VAR_DIR / "cache")),
     },
 }
 
+
+# Sessions (only editors have one): they end after SESSION_IDLE_HOURS without a request (every
+# request pushes the end forward) and when the browser closes (the cookie has no expiry date).
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_HOURS", "8")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Security headers; the HTTPS-only ones switch on with SECURE_SSL behind a TLS proxy.
 SECURE_SSL = env_bool("SECURE_SSL")
@@ -213,6 +265,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
+LANGUAGE_COOKIE_SECURE = SECURE_SSL
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # set by the language form; no script reads it
 SECURE_SSL_REDIRECT = SECURE_SSL
 SECURE_HSTS_SECONDS = 31536000 if SECURE_SSL else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL

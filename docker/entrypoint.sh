@@ -9,6 +9,8 @@
 # REPORT (the report to import on an empty database), GUNICORN_TIMEOUT (seconds, default 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Whatever the app creates (SQLite database, search index, secret key) is its user's alone.
+umask 077
 
 REPORT="${REPORT:-fixtures/tabellbilaga-regionalt-utvecklingsarbete-2023.txt}"
 

@@ -55,7 +55,8 @@ def test_dockerfile_base_image_is_python_311_slim():
 def test_dockerfile_installs_only_the_pinned_runtime_requirements():
     runs = instruction_values("RUN")
     pip_runs = [run for run in runs if "pip install" in run]
-    assert pip_runs == ["pip install -r requirements.txt"]
+    # pip and setuptools upgraded first (the base image's setuptools has known CVEs).
+    assert pip_runs == ["pip install --upgrade pip setuptools && pip install -r requirements.txt"]
     # Nothing fetched from outside the package registries, no test tools in the image.
     for run in runs:
         assert not re.search(r"\b(curl|wget|git clone|apt-get)\b", run), run

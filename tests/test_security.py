@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 
 from catalogue.models import Chapter, Measure, Region, Report
 from tests import servers
@@ -279,3 +280,190 @@ def test_hostile_cells_in_an_imported_report_never_reach_a_page(client, db, sett
         response = get(client, page)
         assert response.status_code == 200, page
         assert_no_active_markup(response.content.decode(), page)
+
+
+# ---------------------------------------------------------------------------------------------
+# Editors: lockout per address too, sessions that end when idle and at browser close
+
+BASE_DIR = servers.BASE_DIR
+
+
+@pytest.fixture
+def chef(db, settings):
+    from django.contrib.auth.models import User
+
+    settings.STORAGES = PLAIN_STORAGES
+
+    return User.objects.create_superuser("chef", password="rätt-lösenord-4711")
+
+
+def login(client, username, password):
+    from django.urls import reverse
+
+    return client.post(
+        reverse("admin:login"), {"username": username, "password": password, "next": "/admin/"}
+    )
+
+
+def test_many_usernames_from_one_address_lock_the_address(chef, client, settings):
+    from django.test import Client
+
+    assert (settings.AXES_FAILURE_LIMIT, settings.AXES_ADDRESS_FAILURE_LIMIT) == (5, 20)
+    # 19 failures over ten usernames, none of them near the per-username limit of 5.
+    for attempt in range(19):
+        assert login(client, f"redaktor{attempt % 10}", "gissning").status_code == 200
+    assert login(client, "chef", "rätt-lösenord-4711").status_code == 302  # still allowed
+    client.logout()
+    assert login(client, "ny-gissning", "gissning").status_code == 429  # the 20th failure
+    # Now every username is refused from this address, the right password too ...
+    assert login(client, "chef", "rätt-lösenord-4711").status_code == 429
+    # ... while the editor from another address gets in.
+    assert login(Client(REMOTE_ADDR="192.0.2.44"), "chef", "rätt-lösenord-4711").status_code == 302
+
+
+def test_one_username_still_locks_at_its_own_lower_limit(chef, client):
+    for attempt in range(4):
+        assert login(client, "chef", f"fel-{attempt}").status_code == 200
+    assert login(client, "chef", "fel-5").status_code == 429
+    assert login(client, "annan", "fel").status_code == 200  # the address is not locked
+
+
+def test_a_success_resets_only_its_own_username(chef, client):
+    from axes.models import AccessAttempt
+
+    for attempt in range(6):
+        login(client, f"annan{attempt % 3}", "fel")
+    login(client, "chef", "fel")
+    assert login(client, "chef", "rätt-lösenord-4711").status_code == 302
+    remaining = AccessAttempt.objects.aggregate(total=Sum("failures_since_start"))["total"]
+    assert remaining == 6  # the other usernames' failures from this address are kept
+
+
+def test_admin_session_ends_at_browser_close_and_after_idle_time(chef, client, settings):
+    from django.contrib.sessions.models import Session
+    from django.urls import reverse
+    from django.utils import timezone
+
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    response = login(client, "chef", "rätt-lösenord-4711")
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["expires"] and not cookie["max-age"]  # gone when the browser closes
+    session = Session.objects.get()
+    first_end = session.expire_date
+    assert abs((first_end - timezone.now()).total_seconds() - 8 * 3600) < 60
+    # Each request pushes the end forward: the limit is idle time, not session length.
+    Session.objects.update(expire_date=timezone.now() + timezone.timedelta(minutes=5))
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert Session.objects.get().expire_date > timezone.now() + timezone.timedelta(hours=7)
+    # Idle past the end: logged out.
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/login/" in response.url
+
+
+def settings_in_child(tmp_path, env: dict[str, str], *names: str) -> dict:
+    """Settings as a fresh process reads them from this environment."""
+    from tests.test_settings import run_manage
+
+    code = "import json; from django.conf import settings as s; print(json.dumps({n: getattr(s, n) for n in %r}))"
+    result = run_manage("shell", "-v0", "-c", code % (names,), env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_idle_time_and_lockout_limits_come_from_the_environment(tmp_path):
+    values = settings_in_child(
+        tmp_path,
+        {"SESSION_IDLE_HOURS": "0.5", "AXES_ADDRESS_FAILURE_LIMIT": "50", "DEBUG": "0"},
+        "SESSION_COOKIE_AGE",
+        "AXES_ADDRESS_FAILURE_LIMIT",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+        "SESSION_SAVE_EVERY_REQUEST",
+    )
+    assert values == {
+        "SESSION_COOKIE_AGE": 1800,
+        "AXES_ADDRESS_FAILURE_LIMIT": 50,
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE": True,
+        "SESSION_SAVE_EVERY_REQUEST": True,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Cookies
+
+
+@pytest.mark.parametrize(("secure_ssl", "secure"), [("1", True), ("0", False)])
+def test_language_cookie_follows_secure_ssl(tmp_path, secure_ssl, secure):
+    import secrets
+
+    values = settings_in_child(
+        tmp_path,
+        {"SECURE_SSL": secure_ssl, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50)},
+        "LANGUAGE_COOKIE_SECURE",
+        "LANGUAGE_COOKIE_SAMESITE",
+        "SESSION_COOKIE_SECURE",
+    )
+    assert values == {
+        "LANGUAGE_COOKIE_SECURE": secure,
+        "LANGUAGE_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+    }
+
+
+def test_language_switch_sets_a_lax_httponly_cookie(client, settings):
+    settings.STORAGES = PLAIN_STORAGES
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["samesite"] == "Lax"
+    assert cookie["httponly"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Files: private to the app user
+
+
+def mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_database_secret_key_and_index_folder_are_created_private(tmp_path):
+    from tests.test_settings import run_manage
+
+    folder = tmp_path / "var"
+    env = {"DEBUG": "0", "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"}
+    result = run_manage("migrate", "-v0", env=env, tmp_path=folder)
+    assert result.returncode == 0, result.stderr
+    assert mode(folder / "db.sqlite3") == 0o600
+    assert mode(folder / "secret_key") == 0o600
+    assert mode(folder / "index") == 0o700
+    assert mode(folder) == 0o700
+
+
+def test_an_existing_readable_database_is_made_private(tmp_path):
+    from tests.test_settings import run_manage
+
+    env = {"DEBUG": "0", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    first = run_manage("migrate", "-v0", env=env, tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    (tmp_path / "db.sqlite3").chmod(0o644)
+    assert run_manage("check", env=env, tmp_path=tmp_path).returncode == 0
+    assert mode(tmp_path / "db.sqlite3") == 0o600
+
+
+def test_the_entry_point_creates_files_private():
+    import subprocess
+
+    result = subprocess.run(
+        [str(servers.ENTRYPOINT), "sh", "-c", "umask"], capture_output=True, text=True, timeout=30
+    )
+    assert result.stdout.strip() == "0077"
+
+
+def test_the_image_keeps_its_data_folders_private_and_upgrades_pip_and_setuptools():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text(encoding="utf-8")
+    assert "chmod 0700 /data/index /app/var" in dockerfile
+    assert "pip install --upgrade pip setuptools" in dockerfile
+    makefile = (BASE_DIR / "Makefile").read_text(encoding="utf-8")
+    assert "pip install --quiet --upgrade pip setuptools" in makefile

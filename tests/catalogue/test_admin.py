@@ -870,3 +870,95 @@ def test_changelist_queries_do_not_grow_with_the_rows(measure, admin_client):
         )
         extra.goals.add(Goal.objects.get(sdg=number % 17 + 1))
     assert count_queries() == few
+
+
+# ---------------------------------------------------------------------------------------------
+# Query-string lookups: only those the admin's own filters use (catalogue.admin_site)
+
+HOSTILE_LOOKUPS = [
+    "name__regex=(.*){3}QZ",
+    "name__iregex=[",
+    "pk__regex=(.*){3}QZ",
+    "id__iregex=[",
+    "imported__contains=x",
+    "imported__has_key=name",
+    "imported__name__icontains=a",
+    "imported__name=x",
+    "region__name__regex=(.*){3}QZ",
+    "measure__name__iregex=[",
+    "password__startswith=pbkdf2",
+    "user__password__startswith=pbkdf2",
+    "curated__regex=1",
+    "chapter__id__in=1,2",
+]
+
+
+def registered_admins():
+    from django.contrib import admin
+
+    return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+
+
+def changelist_url(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"), registered_admins(), ids=lambda x: getattr(x, "__name__", "")
+)
+def test_hand_written_lookups_answer_400_on_every_admin(model, model_admin, measure, admin_client):
+    from catalogue.admin_site import SafeLookupsMixin
+
+    assert isinstance(model_admin, SafeLookupsMixin)
+    assert admin_client.get(changelist_url(model)).status_code == 200
+    for lookup in HOSTILE_LOOKUPS:
+        response = admin_client.get(changelist_url(model) + "?" + lookup)
+        assert response.status_code == 400, (model, lookup)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "updated__year=9999",
+        "updated__year=9998&updated__month=12&updated__day=99",
+        "updated__year=0",
+        "updated__year=-1",
+        "updated__year=2026&updated__month=13",
+        "updated__year=99999999999999999999",
+        "updated__year=x",
+    ],
+)
+def test_date_hierarchy_values_out_of_range_answer_400(query, measure, editor_client):
+    assert editor_client.get(admin_url(measure, "changelist") + "?" + query).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "created__gte=0001-01-01&created__lt=9999-12-31",
+        "created__gte=x",
+        "created__gte=2026-01-01+00:00:00%2B99:00",
+        "status__exact=" + "x" * 5000,
+        "created__isnull=maybe",
+    ],
+)
+def test_odd_values_of_allowed_filters_are_not_errors(query, catalogue_objects, editor_client):
+    url = admin_url(catalogue_objects["errorreport"], "changelist") + "?" + query
+    assert editor_client.get(url).status_code in (200, 302, 400)  # 302: Django's "?e=1"
+
+
+def test_filters_and_links_the_admin_writes_still_work(catalogue_objects, editor_client):
+    measure = catalogue_objects["measure"]
+    for url in (
+        admin_url(measure, "changelist") + f"?region__id__exact={measure.region_id}",
+        admin_url(measure, "changelist")
+        + f"?report__id__exact={measure.report_id}&curated__exact=1",
+        admin_url(measure, "changelist") + "?goals__framework__exact=agenda2030&goals__sdg=8",
+        admin_url(measure, "changelist") + "?updated__year=2026&updated__month=1&updated__day=2",
+        admin_url(measure, "changelist") + "?q=(.*){3}QZ",  # the search box: plain text
+        admin_url(catalogue_objects["errorreport"], "changelist")
+        + f"?measure__id__exact={measure.pk}",
+        admin_url(catalogue_objects["errorreport"], "changelist") + "?status__exact=new",
+        reverse("admin:auth_user_changelist") + "?is_staff__exact=1&groups__id__exact=1",
+    ):
+        assert editor_client.get(url).status_code in (200, 403), url
