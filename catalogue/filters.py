@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import django_filters
 from django import forms
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
@@ -164,30 +165,28 @@ def year_choices(dimensions: Dimensions) -> list[tuple[str, str]]:
     return [(str(year), str(year)) for year in years] + [(editions.ALL, _("Alla utgåvor"))]
 
 
-class MeasureFilterForm(forms.Form):
-    """The list's query string, validated. The regions', chapters' and years' choices come from
-    the data's snapshot; an invalid field is reported and left out, the valid ones still apply."""
+class MeasureFilterSet(django_filters.FilterSet):
+    """The list's query string, declared and validated with django-filter. The filterset only
+    validates: selecting and counting are catalogue.selectors' (one pass over the snapshot), so
+    no filter method runs a query. The regions', chapters' and years' choices come from the
+    data's snapshot; an invalid field is reported and left out, the valid ones still apply."""
 
-    q = forms.CharField(label=_("Sök"), required=False, max_length=QUERY_MAX_LENGTH, strip=True)
-    region = forms.MultipleChoiceField(label=_("Region"), required=False)
-    chapter = forms.MultipleChoiceField(label=_("Kapitel"), required=False)
-    framework = forms.ChoiceField(
-        label=_("Målramverk"), required=False, choices=[("", ""), *Goal.Framework.choices]
+    q = django_filters.CharFilter(label=_("Sök"), max_length=QUERY_MAX_LENGTH, strip=True)
+    region = django_filters.MultipleChoiceFilter(label=_("Region"))
+    chapter = django_filters.MultipleChoiceFilter(label=_("Kapitel"))
+    framework = django_filters.ChoiceFilter(label=_("Målramverk"), choices=Goal.Framework.choices)
+    sdg = django_filters.ChoiceFilter(label=_("Globalt mål (Agenda 2030)"), choices=SDG_CHOICES)
+    year = django_filters.ChoiceFilter(label=_("Rapportår"))
+    change = django_filters.MultipleChoiceFilter(
+        label=_("Förändring"), choices=list(CHANGE_LABELS.items())
     )
-    sdg = forms.ChoiceField(
-        label=_("Globalt mål (Agenda 2030)"), required=False, choices=[("", ""), *SDG_CHOICES]
-    )
-    year = forms.ChoiceField(label=_("Rapportår"), required=False)
-    change = forms.MultipleChoiceField(
-        label=_("Förändring"), required=False, choices=list(CHANGE_LABELS.items())
-    )
-    curated = forms.BooleanField(label=_("Bara kurerade"), required=False)
+    curated = django_filters.BooleanFilter(label=_("Bara kurerade"), widget=forms.CheckboxInput)
 
-    def __init__(self, *args, dimensions: Dimensions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = region_choices(dimensions)
-        self.fields["chapter"].choices = chapter_choices(dimensions)
-        self.fields["year"].choices = [("", ""), *year_choices(dimensions)]
+    def __init__(self, data, *, dimensions: Dimensions):
+        super().__init__(data, queryset=Measure.objects.none())
+        self.filters["region"].extra["choices"] = region_choices(dimensions)
+        self.filters["chapter"].extra["choices"] = chapter_choices(dimensions)
+        self.filters["year"].extra["choices"] = year_choices(dimensions)
 
 
 class MeasureFilter:
@@ -209,7 +208,7 @@ class MeasureFilter:
     def __init__(self, data, *, snapshot: Snapshot, hidden_facets=frozenset()):
         self.snapshot = snapshot
         self.dimensions = snapshot.dimensions
-        self.form = MeasureFilterForm(data, dimensions=self.dimensions)
+        self.form = MeasureFilterSet(data, dimensions=self.dimensions).form
         self.hidden_facets = set(hidden_facets)
 
     @cached_property

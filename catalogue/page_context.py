@@ -26,9 +26,10 @@ def edition_of(request) -> EditionScope:
 
 
 def edition_context(scope: EditionScope) -> dict:
-    """The template's view of the edition: the report and the other editions to switch to."""
+    """The template's view of the edition: its scope (as on every page: base.html names the
+    report from it) and the other editions to switch to."""
     return {
-        "edition": scope.report,
+        "edition": scope,
         "other_editions": [r for r in scope.editions if r != scope.report],
         "year_query": f"{YEAR_PARAMETER}={scope.query_value}" if scope.query_value else "",
     }
