@@ -387,11 +387,14 @@ class ChapterDetailView(MeasureListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["chapter"] = self.chapter
-        context["no_measures"] = self.filterset.edition.filter(
+        notes = self.filterset.edition.filter(
             NoMeasures.objects.filter(chapter=self.chapter)
             .select_related("region", "report")
             .order_by("region__name", "-report__year")
         )
+        # One query: regions that reported no measures, and those that point elsewhere.
+        context["no_measures"] = [note for note in notes if not note.is_reference]
+        context["references"] = [note for note in notes if note.is_reference]
         return context
 
 
