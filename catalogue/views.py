@@ -16,6 +16,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import get_conditional_response
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -23,7 +24,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from . import exports
-from .filters import MeasureFilter, MeasureGoal, search_module, swedish_key
+from .editions import scope_from
+from .filters import MeasureFilter, MeasureGoal, chapter_name, search_module, swedish_key
 from .models import (
     AllocationAnswer,
     Chapter,
@@ -346,12 +348,71 @@ class MeasureListView(SingleTableMixin, FilterView):
         records = exports.measure_records(
             ids, self.request.build_absolute_uri, self.filterset.dimensions()
         )
-        filename = "insatser"
+        selection = self.selection(len(ids))
         if fmt == "json":
-            return exports.json_response(len(ids), records)
+            return exports.json_response(records, selection)
         if fmt == "csv":
-            return exports.csv_response(records, filename)
-        return exports.xlsx_response(records, filename)
+            separator = self.request.GET.get("sep", "comma")
+            if separator not in exports.SEPARATORS:
+                separator = "comma"
+            return exports.csv_response(records, selection, separator=separator)
+        return exports.xlsx_response(records, selection)
+
+    def scope_selection(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """The page's own scope for an export's description: (label, value) lines and file-name
+        parts (the chapter and goal pages say which chapter or goal)."""
+        return [], []
+
+    def selection(self, count: int) -> exports.Selection:
+        """What an export holds, as this page shows it: search, filters, order and edition."""
+        lines, parts = self.scope_selection()
+        report = scope_from(self.request, allow_all=True).report
+        for facet in self.filterset.facets():
+            chosen = [option for option in facet.options if option.selected]
+            if not chosen:
+                continue
+            lines.append((facet.label, "; ".join(option.label for option in chosen)))
+            if facet.name == "region":
+                values = [o.value for o in chosen]
+                parts += values if len(values) <= 3 else [f"{len(values)}-{_('regioner')}"]
+            elif facet.name == "chapter":
+                parts.append(_("kapitel") + "-" + "-".join(o.value for o in chosen))
+            elif facet.name == "sdg":
+                parts.append(_("mal") + "-" + chosen[0].value)
+            elif facet.name != "year":  # the edition's year leads the name anyway
+                parts.append(slugify(chosen[0].value))
+        if self.filterset.cleaned_data.get("curated"):
+            lines.append((_("Kurering"), _("Bara kurerade")))
+            parts.append(_("kurerade"))
+        query = self.filterset.query
+        if query:
+            parts.append(f"{_('sok')}-{slugify(query)[:40]}".rstrip("-"))
+        params = self.request.GET.copy()
+        for name in ("format", "sep", "page"):
+            params.pop(name, None)
+        path = self.request.path + (f"?{params.urlencode()}" if params else "")
+        return exports.Selection(
+            count=count,
+            page_url=self.request.build_absolute_uri(path),
+            query=query,
+            filters=tuple(lines),
+            sort=self.sort_description(),
+            report=report,
+            name_parts=(str(report.year) if report else _("alla"), *parts),
+        )
+
+    def sort_description(self) -> str:
+        """The page's order in words (for an export's description)."""
+        if self.relevance_order:
+            return _("Relevans")
+        sort = self.request.GET.get("sort", "")
+        columns = {
+            name: str(column.verbose_name) for name, column in MeasureTable.base_columns.items()
+        }
+        if sort.lstrip("-") in columns:
+            direction = _("fallande") if sort.startswith("-") else _("stigande")
+            return f"{columns[sort.lstrip('-')]} ({direction})"
+        return _("Kapitel, region och rapportens ordning")
 
     @staticmethod
     def page_range(page) -> list[int | None]:
@@ -391,6 +452,12 @@ class ChapterDetailView(MeasureListView):
 
     def snapshot_scope(self) -> tuple:
         return ("chapter", self.chapter.pk)
+
+    def scope_selection(self):
+        title = chapter_name(self.chapter.number, self.chapter.title)
+        return [(_("Kapitel"), f"{self.chapter.number} {title}")], [
+            f"{_('kapitel')}-{self.chapter.number}"
+        ]
 
     def get(self, request, *args, **kwargs):
         if not self.chapter.is_thematic:
@@ -447,6 +514,9 @@ class GoalDetailView(MeasureListView):
 
     def snapshot_scope(self) -> tuple:
         return ("goal", self.goal.pk)
+
+    def scope_selection(self):
+        return [(_("Mål"), str(self.goal))], [f"{_('mal')}-{slugify(self.goal.title)[:40]}"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
