@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from html import escape
 
 import django_tables2 as tables
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableData
 
@@ -31,6 +33,14 @@ FRAMEWORK_SHORT = {
 
 
 FRAMEWORK_ORDER = tuple(Goal.Framework.values)
+
+SUMMARY_CHARS = 160
+
+
+def summary_line(text: str) -> str:
+    """The first line of a description, cut at a word near SUMMARY_CHARS characters."""
+    first = " ".join(text.split("\n", 1)[0].split())
+    return Truncator(first).chars(SUMMARY_CHARS)
 
 
 def goals_summary(goals, labels: dict[str, str] | None = None) -> list[str]:
@@ -125,6 +135,9 @@ class MeasureTable(tables.Table):
         goals = self.snapshot.goals
         measure_url, region_url = self._measure_url, self._region_url
         chapter_titles: dict[int, str] = {}  # per page: the title in the page's language
+        summaries = self.summaries(
+            [pk for pk in (r.record for r in self.paginated_rows) if not self.highlights.get(pk)]
+        )
         cells = []
         for bound_row in self.paginated_rows:
             row = rows.get(bound_row.record)
@@ -140,6 +153,8 @@ class MeasureTable(tables.Table):
             if excerpt:
                 # The search module's excerpts are escaped text with <mark> added (the contract).
                 name += f'<p class="excerpt">{excerpt}</p>'
+            elif summaries.get(row.pk):
+                name += f'<p class="summary-line">{escape(summaries[row.pk])}</p>'
             parts = goals_summary(
                 (goals[g] for g in row.goal_ids if g in goals), self._framework_labels
             )
@@ -153,6 +168,19 @@ class MeasureTable(tables.Table):
                 )
             )
         return cells
+
+    @staticmethod
+    def summaries(ids: list[int]) -> dict[int, str]:
+        """The start of each description (rows without a search excerpt): one query per page,
+        for the rows shown only (the snapshot keeps names, not texts)."""
+        if not ids:
+            return {}
+        rows = (
+            Measure.objects.filter(pk__in=ids)
+            .order_by()
+            .values_list("pk", Substr("description", 1, SUMMARY_CHARS + 40))
+        )
+        return {pk: summary_line(text) for pk, text in rows if text}
 
     def body_html(self) -> SafeString:
         """The shown page's rows (<tr>…</tr>), one string for the template to print."""

@@ -13,8 +13,9 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -23,7 +24,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import exports
+from . import exports, links
 from .editions import scope_from
 from .filters import MeasureFilter, MeasureGoal, chapter_name, search_module, swedish_key
 from .models import (
@@ -156,6 +157,9 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        redirect = links.clean_redirect(request)  # ?framework=&sdg= → the same page without
+        if redirect is not None:
+            return redirect
         request.data_version = data_version()  # the list pages' snapshot uses it too
         raw = "\n".join(
             (
@@ -163,6 +167,7 @@ def cached_page(view):
                 request.build_absolute_uri(),
                 request.data_version,
                 CODE_VERSION,
+                timezone.localdate().isoformat(),  # printed pages carry the date
             )
         )
         digest = hashlib.sha256(raw.encode()).hexdigest()
@@ -313,8 +318,10 @@ class MeasureListView(SingleTableMixin, FilterView):
             table.paginate(page=self.request.GET.get("page", 1), per_page=self.page_size())
         except PageNotAnInteger:
             table.page = table.paginator.page(1)
-        except EmptyPage:
-            table.page = table.paginator.page(table.paginator.num_pages)
+        except EmptyPage:  # before the first page, or after the last
+            asked = self.request.GET.get("page", "1").strip()
+            last = table.paginator.num_pages
+            table.page = table.paginator.page(1 if asked.startswith("-") or asked == "0" else last)
         return table
 
     def get(self, request, *args, **kwargs):
@@ -330,6 +337,10 @@ class MeasureListView(SingleTableMixin, FilterView):
                 return JsonResponse({"errors": self.filterset.errors.get_json_data()}, status=400)
             return self.export(fmt)
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        shown = context["table"].page.number
+        if "page" in request.GET and request.GET["page"] != str(shown):
+            # Page 99 of 21 (or "abc"): the page that exists, under its own address.
+            return redirect(request.path + links.with_page(request.GET, shown))
         return self.render_to_response(context, status=400 if self.filterset.errors else 200)
 
     def export_ids(self) -> list[int]:
@@ -435,8 +446,59 @@ class MeasureListView(SingleTableMixin, FilterView):
             form_action=self.request.path,
             export_formats=EXPORT_FORMATS,
             page_range=self.page_range(table.page),
+            chips=self.chips(),
+            sort_choices=self.sort_choices(),
+            sort=self.request.GET.get("sort", ""),
         )
         return context
+
+    def chips(self) -> list[dict]:
+        """The active search and filters, each with a link to the selection without it."""
+        params = self.request.GET
+        chips = []
+        if self.filterset.query:
+            chips.append(
+                {
+                    "label": _("Sökning"),
+                    "value": self.filterset.query,
+                    "url": links.without(params, "q"),
+                }
+            )
+        for facet in self.filterset.facets():
+            for option in facet.options:
+                if option.selected:
+                    chips.append(
+                        {
+                            "label": facet.label,
+                            "value": option.label,
+                            "url": links.without(params, facet.name, option.value),
+                        }
+                    )
+        if self.filterset.cleaned_data.get("curated"):
+            chips.append(
+                {
+                    "label": _("Kurering"),
+                    "value": _("Bara kurerade"),
+                    "url": links.without(params, "curated"),
+                }
+            )
+        for chip in chips:
+            chip["url"] = self.request.path + chip["url"]
+        return chips
+
+    def sort_choices(self) -> list[tuple[str, str]]:
+        """The sort select (phones have no sortable column headers): relevance with a query,
+        the list's own order without one, then each column both ways."""
+        first = _("Relevans") if self.filterset.query else _("Kapitel och region (standard)")
+        return [
+            ("", first),
+            ("name", _("Namn, A–Ö")),
+            ("-name", _("Namn, Ö–A")),
+            ("region", _("Region, A–Ö")),
+            ("-region", _("Region, Ö–A")),
+            ("chapter", _("Kapitel, stigande")),
+            ("-chapter", _("Kapitel, fallande")),
+        ]
 
 
 class ChapterDetailView(MeasureListView):

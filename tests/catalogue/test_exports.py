@@ -5,7 +5,6 @@ import io
 import json
 
 import pytest
-from openpyxl import load_workbook
 
 from tests.catalogue.view_fixtures import PLAIN_STORAGES, build_catalogue, install_fake_search
 

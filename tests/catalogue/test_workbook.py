@@ -138,7 +138,7 @@ def test_xlsx_second_sheet_describes_the_selection(client, cat):
     ("path", "params", "name"),
     [
         ("/insatser/", {}, "insatser-2023"),
-        ("/insatser/", {"region": ["skane", "gotland"]}, "insatser-2023-skane-gotland"),
+        ("/insatser/", {"region": ["skane", "gotland"]}, "insatser-2023-gotland-skane"),
         ("/insatser/", {"sdg": "13", "curated": "on"}, "insatser-2023-mal-13-kurerade"),
         ("/insatser/", {"framework": "regionalfonden"}, "insatser-2023-regionalfonden"),
         ("/kapitel/7/", {"region": "skane"}, "insatser-2023-kapitel-7-skane"),
@@ -259,3 +259,11 @@ def test_csv_prefixes_hostile_values(client, hostile, sep):
     for r in rows[1:]:
         for value in r:
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+def test_xlsx_survives_control_characters(client, cat):
+    measure = cat.measures["besok"]
+    measure.description = "Rad ett\x0bRad två\x1f"
+    measure.save()
+    _, book = workbook(client, curated="on")
+    assert book["Insatser"].cell(row=2, column=6).value == "Rad ettRad två"
