@@ -38,9 +38,8 @@ SUMMARY_CHARS = 160
 
 
 def summary_line(text: str) -> str:
-    """The first line of a description, cut at a word near SUMMARY_CHARS characters."""
-    first = " ".join(text.split("\n", 1)[0].split())
-    return Truncator(first).chars(SUMMARY_CHARS)
+    """The start of a description on one line, cut to SUMMARY_CHARS characters."""
+    return Truncator(" ".join(text.split())).chars(SUMMARY_CHARS)
 
 
 def goals_summary(goals, labels: dict[str, str] | None = None) -> list[str]:
