@@ -10,3 +10,8 @@ class CatalogueConfig(AppConfig):
         from . import snapshot
 
         snapshot.connect_signals()
+        # django-axes calls its admin section "Axes", in no language: say what it holds.
+        from django.apps import apps
+
+        if apps.is_installed("axes"):
+            apps.get_app_config("axes").verbose_name = _("Inloggningsspärr")
