@@ -69,19 +69,37 @@ FRAMEWORK_LABELS = dict(Goal.Framework.choices)
 FRAMEWORK_ORDER = {code: position for position, code in enumerate(Goal.Framework.values)}
 
 
-def readable_goals(goals: list[dict]) -> str:
+class Labels:
+    """The translated words a workbook repeats on every row, looked up once per workbook (lazy
+    translations cost a lookup each time they are made into text)."""
+
+    def __init__(self):
+        self.frameworks = {code: str(label) for code, label in FRAMEWORK_LABELS.items()}
+        self.sdgs = {number: str(name) for number, name in SDG_NAMES.items()}
+        self.yes, self.no = _("Ja"), _("Nej")
+        self._chapters: dict[tuple[int, str], str] = {}
+
+    def chapter(self, number: int, title: str) -> str:
+        key = (number, title)
+        if key not in self._chapters:
+            self._chapters[key] = str(chapter_name(number, title))
+        return self._chapters[key]
+
+
+def readable_goals(goals: list[dict], labels: Labels | None = None) -> str:
     """One line per framework, in the frameworks' order: "Agenda 2030: 8 Anständiga …; 13 …".
     The global goals are named in the page's language where they keep their seeded names."""
+    labels = labels or Labels()
     grouped: dict[str, list[str]] = {}
     for goal in sorted(
         goals, key=lambda g: (FRAMEWORK_ORDER.get(g["framework"], 99), g["sdg"] or 0)
     ):
         sdg, title = goal["sdg"], goal["title"]
         if sdg and title == SDGS.get(sdg):
-            title = str(SDG_NAMES[sdg])
+            title = labels.sdgs[sdg]
         grouped.setdefault(goal["framework"], []).append(f"{sdg} {title}" if sdg else title)
     return "\n".join(
-        f"{FRAMEWORK_LABELS.get(framework, framework)}: {'; '.join(titles)}"
+        f"{labels.frameworks.get(framework, framework)}: {'; '.join(titles)}"
         for framework, titles in grouped.items()
     )
 
@@ -97,12 +115,14 @@ def text_cell(sheet, value, *, font=None, alignment=None) -> WriteOnlyCell:
     return cell
 
 
-def _measure_cells(sheet, record: dict, row: int, url_column: int, name_column: int) -> list:
+def _measure_cells(
+    sheet, record: dict, row: int, url_column: int, name_column: int, labels: Labels
+) -> list:
     values = {
         **record,
-        "chapter_title": str(chapter_name(record["chapter"], record["chapter_title"])),
-        "goals": readable_goals(record["goals"]),
-        "curated": _("Ja") if record["curated"] else _("Nej"),
+        "chapter_title": labels.chapter(record["chapter"], record["chapter_title"]),
+        "goals": readable_goals(record["goals"], labels),
+        "curated": labels.yes if record["curated"] else labels.no,
     }
     cells = []
     for column in COLUMNS:
@@ -133,10 +153,11 @@ def _write_measures(workbook: Workbook, records: Iterable[dict]) -> int:
     sheet.append([text_cell(sheet, column.label, font=BOLD, alignment=WRAP) for column in COLUMNS])
     keys = [column.key for column in COLUMNS]
     name_column, url_column = keys.index("name"), keys.index("url")
+    labels = Labels()
     row = 1
     for record in records:
         row += 1
-        sheet.append(_measure_cells(sheet, record, row, url_column, name_column))
+        sheet.append(_measure_cells(sheet, record, row, url_column, name_column, labels))
     # The filter covers the header and every row (set before saving: written at the end).
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{row}"
     return row - 1
