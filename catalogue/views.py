@@ -338,7 +338,7 @@ class MeasureListView(SingleTableMixin, FilterView):
             return self.export(fmt)
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         shown = context["table"].page.number
-        if "page" in request.GET and request.GET["page"] != str(shown):
+        if not self.filterset.errors and request.GET.get("page", str(shown)) != str(shown):
             # Page 99 of 21 (or "abc"): the page that exists, under its own address.
             return redirect(request.path + links.with_page(request.GET, shown))
         return self.render_to_response(context, status=400 if self.filterset.errors else 200)
@@ -434,6 +434,7 @@ class MeasureListView(SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         table = context["table"]
+        chips = self.chips()
         context.update(
             facets=self.filterset.facets(),
             curated_count=self.filterset.curated_count(),
@@ -446,7 +447,9 @@ class MeasureListView(SingleTableMixin, FilterView):
             form_action=self.request.path,
             export_formats=EXPORT_FORMATS,
             page_range=self.page_range(table.page),
-            chips=self.chips(),
+            chips=chips,
+            # The phone's filter button counts the filters, not the search.
+            filter_count=sum(1 for chip in chips if chip["name"] != "q"),
             sort_choices=self.sort_choices(),
             sort=self.request.GET.get("sort", ""),
         )
@@ -459,6 +462,7 @@ class MeasureListView(SingleTableMixin, FilterView):
         if self.filterset.query:
             chips.append(
                 {
+                    "name": "q",
                     "label": _("Sökning"),
                     "value": self.filterset.query,
                     "url": links.without(params, "q"),
@@ -469,6 +473,7 @@ class MeasureListView(SingleTableMixin, FilterView):
                 if option.selected:
                     chips.append(
                         {
+                            "name": facet.name,
                             "label": facet.label,
                             "value": option.label,
                             "url": links.without(params, facet.name, option.value),
@@ -477,6 +482,7 @@ class MeasureListView(SingleTableMixin, FilterView):
         if self.filterset.cleaned_data.get("curated"):
             chips.append(
                 {
+                    "name": "curated",
                     "label": _("Kurering"),
                     "value": _("Bara kurerade"),
                     "url": links.without(params, "curated"),
