@@ -11,7 +11,7 @@ WEB_CONCURRENCY ?= 3
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: run setup data index serve test check lint format bench clean
+.PHONY: run setup data index serve editor test check lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -39,6 +39,11 @@ data: setup
 serve: $(BIN)/.installed-run
 	PATH="$(abspath $(BIN)):$$PATH" BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$(WEB_CONCURRENCY) \
 		docker/entrypoint.sh web
+
+# An account for the admin (/admin/): asks for a user name, an e-mail address and a password.
+# The first account is a superuser; give further editors the group "Redaktör" in the admin.
+editor: setup
+	$(PY) manage.py createsuperuser
 
 run: data
 	@echo "Insatskatalogen: http://$(HOST):$(PORT)/"

@@ -44,6 +44,7 @@ from .curation import (
     mark_edited,
     sanitize_html,
 )
+from .editor import RichTextWidget
 from .goal_curation import goals_by_key, merge_goals
 from .models import (
     AllocationAnswer,
@@ -277,7 +278,10 @@ class MeasureForm(SanitizedHtmlForm):
             "report",
             "source_line",
         ]
-        widgets = {"name": forms.Textarea(attrs={"rows": 2, "cols": 80})}
+        widgets = {
+            "name": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+            **{name: RichTextWidget() for name in MEASURE_TEXT_PAIRS},
+        }
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -291,17 +295,37 @@ GoalLink = Measure.goals.through
 GoalLink.__str__ = lambda link: str(link.goal)
 
 
+class GoalLinkForm(forms.ModelForm):
+    class Meta:
+        model = GoalLink
+        fields = ("goal",)
+        labels = {"goal": _("Mål")}  # the auto-created through model's field says "goal"
+
+
 class GoalLinkInline(admin.TabularInline):
     """The measure's goal references, edited one row each (the goals M2M's through model)."""
 
     model = GoalLink
+    form = GoalLinkForm
     autocomplete_fields = ("goal",)
+    fields = ("goal", "framework")
+    readonly_fields = ("framework",)
     extra = 0
     verbose_name = _("målkoppling")
     verbose_name_plural = _("målkopplingar")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("goal")
+        return super().get_queryset(request).select_related("goal", "goal__region")
+
+    @admin.display(description=_("ramverk"))
+    def framework(self, link):
+        """The goal's framework (and region, for a regional strategy's goal): titles alone are
+        ambiguous ("Hållbar tillväxt" exists in several regions' strategies)."""
+        goal = getattr(link, "goal", None)
+        if goal is None:
+            return "–"
+        label = goal.get_framework_display()
+        return f"{label} – {goal.region.name}" if goal.region_id else label
 
 
 class ReassignChapterForm(forms.Form):
@@ -435,7 +459,8 @@ class MeasureAdmin(CuratedAdmin):
             return "–"
         new = obj.error_reports.filter(status=ErrorReport.Status.NEW).count()
         url = reverse("admin:catalogue_errorreport_changelist") + f"?measure__id__exact={obj.pk}"
-        return format_html('<a href="{}">{}</a>', url, _("%(count)s nya") % {"count": new})
+        label = ngettext("%(count)s ny", "%(count)s nya", new) % {"count": new}
+        return format_html('<a href="{}">{}</a>', url, label)
 
     def save_model(self, request, obj, form, change):
         if not obj.source_key:
@@ -740,6 +765,7 @@ class AllocationAnswerForm(SanitizedHtmlForm):
     class Meta:
         model = AllocationAnswer
         fields = ["report", "region", "question", "answer", "text_html", "curated", "source_line"]
+        widgets = {"text_html": RichTextWidget()}
 
 
 @admin.register(AllocationAnswer)

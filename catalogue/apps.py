@@ -11,3 +11,8 @@ class CatalogueConfig(AppConfig):
 
         snapshot.connect_signals()
         curation.connect_signals()  # the write rules every save follows
+        # django-axes calls its admin section "Axes", in no language: say what it holds.
+        from django.apps import apps
+
+        if apps.is_installed("axes"):
+            apps.get_app_config("axes").verbose_name = _("Inloggningsspärr")

@@ -1,21 +1,25 @@
 """Exports of a list of measures as JSON (the open-data shape of issue 2), CSV and Excel.
 
 Each takes the measures in the order they should appear and streams or writes them; the views
-decide which measures and in which order.
+decide which measures and in which order, and describe the selection (`Selection`): it names the
+file and fills the workbook's "about" sheet. Every CSV and Excel cell is written so that a
+spreadsheet never reads it as a formula (issue 13): see `formula_safe` and catalogue.workbook.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from .models import Goal, Measure
+from .models import Goal, Measure, Report
 
 MeasureGoal = Measure.goals.through
 
@@ -120,13 +124,55 @@ def measure_records(
             }
 
 
+# Spreadsheet programs read a cell that starts with one of these as a formula (or, for tab and
+# carriage return, as the start of one): an editor's `=HYPERLINK(…)` would run on the reader's
+# machine. OWASP's advice, applied to every value a CSV or Excel export writes.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value):
+    """A CSV cell that a spreadsheet shows as text: a string starting with a formula trigger gets
+    a leading apostrophe (the XLSX export types its cells as strings instead)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def _flat(record: dict) -> list:
-    """A record as spreadsheet cells; goals become "framework[:sdg]: title" lines."""
+    """A record as CSV cells; goals become "framework[:sdg]: title" lines (the open-data codes,
+    as in the JSON)."""
     goals = "\n".join(
         f"{goal['framework']}{':' + str(goal['sdg']) if goal['sdg'] else ''}: {goal['title']}"
         for goal in record["goals"]
     )
-    return [goals if column == "goals" else record[column] for column in COLUMNS]
+    return [formula_safe(goals if column == "goals" else record[column]) for column in COLUMNS]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What an export holds, as the page showed it: its file name and the XLSX's second sheet.
+
+    `filters` are (label, chosen values) in the page's language; `name_parts` are ASCII slugs
+    that name the selection in the file name (year, regions, chapters, …).
+    """
+
+    count: int
+    page_url: str
+    query: str = ""
+    filters: tuple[tuple[str, str], ...] = ()
+    sort: str = ""
+    report: Report | None = None
+    name_parts: tuple[str, ...] = ()
+
+    def filename(self, extension: str) -> str:
+        """E.g. "insatser-2023-jamtland-harjedalen-kapitel-3.xlsx" (at most about 120 chars)."""
+        stem = "-".join(part for part in (slugify(str(_("insatser"))), *self.name_parts) if part)
+        stem = stem[:120].rstrip("-")
+        return f"{stem}.{extension}"
+
+
+def _disposition(kind: str, filename: str) -> str:
+    return f'{kind}; filename="{filename}"'
 
 
 CHUNK_CHARS = 64 * 1024
@@ -155,10 +201,13 @@ def _json_chunks(count: int, records: Iterable[dict]) -> Iterator[str]:
     yield "]}"
 
 
-def json_response(count: int, records: Iterable[dict]) -> StreamingHttpResponse:
-    return StreamingHttpResponse(
-        _chunked(_json_chunks(count, records)), content_type=CONTENT_TYPES["json"]
+def json_response(records: Iterable[dict], selection: Selection) -> StreamingHttpResponse:
+    """Shown in the browser (open data), with a file name for those who save it."""
+    response = StreamingHttpResponse(
+        _chunked(_json_chunks(selection.count, records)), content_type=CONTENT_TYPES["json"]
     )
+    response["Content-Disposition"] = _disposition("inline", selection.filename("json"))
+    return response
 
 
 class _Echo:
@@ -166,38 +215,33 @@ class _Echo:
         return value
 
 
-def _csv_lines(records: Iterable[dict]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+# The separators a CSV export offers: RFC 4180's comma, and the semicolon that Excel expects where
+# the comma is the decimal mark (Swedish settings), so that a double click opens it in columns.
+SEPARATORS = {"comma": ",", "semicolon": ";"}
+
+
+def _csv_lines(records: Iterable[dict], delimiter: str = ",") -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=delimiter)
     yield "\ufeff"  # BOM: Excel then reads the file as UTF-8 (å, ä, ö)
     yield writer.writerow(COLUMNS)
     for record in records:
         yield writer.writerow(_flat(record))
 
 
-def csv_response(records: Iterable[dict], filename: str) -> StreamingHttpResponse:
+def csv_response(
+    records: Iterable[dict], selection: Selection, *, separator: str = "comma"
+) -> StreamingHttpResponse:
+    """RFC 4180 with a BOM; `separator` "semicolon" for Excel under Swedish settings."""
     response = StreamingHttpResponse(
-        _chunked(_csv_lines(records)), content_type=CONTENT_TYPES["csv"]
+        _chunked(_csv_lines(records, SEPARATORS[separator])), content_type=CONTENT_TYPES["csv"]
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["Content-Disposition"] = _disposition("attachment", selection.filename("csv"))
     return response
 
 
-# Characters that Excel XML cannot hold (control characters other than tab, newline, return).
-_ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}
+def xlsx_response(records: Iterable[dict], selection: Selection) -> HttpResponse:
+    from .workbook import build_workbook  # openpyxl is loaded only when asked for
 
-
-def xlsx_response(records: Iterable[dict], filename: str) -> HttpResponse:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Insatser")
-    sheet.append(list(COLUMNS))
-    for record in records:
-        sheet.append(
-            [cell.translate(_ILLEGAL) if isinstance(cell, str) else cell for cell in _flat(record)]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    response = HttpResponse(build_workbook(records, selection), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = _disposition("attachment", selection.filename("xlsx"))
     return response

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from html import escape
 
 import django_tables2 as tables
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableData
 
@@ -31,6 +33,13 @@ FRAMEWORK_SHORT = {
 
 
 FRAMEWORK_ORDER = tuple(Goal.Framework.values)
+
+SUMMARY_CHARS = 160
+
+
+def summary_line(text: str) -> str:
+    """The start of a description on one line, cut to SUMMARY_CHARS characters."""
+    return Truncator(" ".join(text.split())).chars(SUMMARY_CHARS)
 
 
 GOAL_TITLE_CHARS = 50  # a goal's title in the list is cut here
@@ -146,6 +155,9 @@ class MeasureTable(tables.Table):
         goals = self.snapshot.goals
         measure_url, region_url = self._measure_url, self._region_url
         chapter_titles: dict[int, str] = {}  # per page: the title in the page's language
+        summaries = self.summaries(
+            [pk for pk in (r.record for r in self.paginated_rows) if not self.highlights.get(pk)]
+        )
         cells = []
         for bound_row in self.paginated_rows:
             row = rows.get(bound_row.record)
@@ -161,6 +173,8 @@ class MeasureTable(tables.Table):
             if excerpt:
                 # The search module's excerpts are escaped text with <mark> added (the contract).
                 name += f'<p class="excerpt">{excerpt}</p>'
+            elif summaries.get(row.pk):
+                name += f'<p class="summary-line">{escape(summaries[row.pk])}</p>'
             titles = self.snapshot.goal_titles
             parts = goal_titles_summary(
                 ((*goals[g], titles.get(g, "")) for g in row.goal_ids if g in goals),
@@ -177,6 +191,19 @@ class MeasureTable(tables.Table):
             row_cells.append("<br>".join(escape(part) for part in parts) if parts else "–")
             cells.append(tuple(row_cells))
         return cells
+
+    @staticmethod
+    def summaries(ids: list[int]) -> dict[int, str]:
+        """The start of each description (rows without a search excerpt): one query per page,
+        for the rows shown only (the snapshot keeps names, not texts)."""
+        if not ids:
+            return {}
+        rows = (
+            Measure.objects.filter(pk__in=ids)
+            .order_by()
+            .values_list("pk", Substr("description", 1, SUMMARY_CHARS + 40))
+        )
+        return {pk: summary_line(text) for pk, text in rows if text}
 
     def body_html(self) -> SafeString:
         """The shown page's rows (<tr>…</tr>), one string for the template to print."""

@@ -15,16 +15,18 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Prefetch
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from . import editions, exports, selectors
+from . import editions, exports, links, selectors
 from . import snapshot as snapshots
-from .filters import MeasureFilter, run_search, search_module
+from .filters import MeasureFilter, chapter_name, run_search, search_module
 from .models import (
     AllocationAnswer,
     Chapter,
@@ -150,6 +152,9 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        redirect = links.clean_redirect(request)  # ?framework=&sdg= → the same page without
+        if redirect is not None:
+            return redirect
         request.data_version = data_version()  # the list pages' snapshot uses it too
         raw = "\n".join(
             (
@@ -157,6 +162,7 @@ def cached_page(view):
                 request.build_absolute_uri(),
                 request.data_version,
                 CODE_VERSION,
+                timezone.localdate().isoformat(),  # printed pages carry the date
             )
         )
         digest = hashlib.sha256(raw.encode()).hexdigest()
@@ -290,6 +296,10 @@ class MeasureListView(TemplateView):
                 return JsonResponse({"errors": self.filterset.errors.get_json_data()}, status=400)
             return self.export(fmt)
         context = self.get_context_data()
+        shown = context["table"].page.number
+        if not self.filterset.errors and request.GET.get("page", str(shown)) != str(shown):
+            # Page 99 of 21 (or "abc"): the page that exists, under its own address.
+            return redirect(request.path + links.with_page(request.GET, shown))
         return self.render_to_response(context, status=400 if self.filterset.errors else 200)
 
     @property
@@ -327,8 +337,11 @@ class MeasureListView(TemplateView):
                 table.paginate(page=self.request.GET.get("page", 1), per_page=self.page_size())
             except PageNotAnInteger:
                 table.page = table.paginator.page(1)
-            except EmptyPage:
-                table.page = table.paginator.page(table.paginator.num_pages)
+            except EmptyPage:  # before the first page, or after the last
+                asked = self.request.GET.get("page", "1").strip()
+                last = table.paginator.num_pages
+                first = asked.startswith("-") or asked == "0"
+                table.page = table.paginator.page(1 if first else last)
         return table
 
     def export(self, fmt: str):
@@ -338,12 +351,71 @@ class MeasureListView(TemplateView):
         records = exports.measure_records(
             ids, self.request.build_absolute_uri, self.snapshot.dimensions
         )
-        filename = "insatser"
+        selection = self.export_selection(len(ids))
         if fmt == "json":
-            return exports.json_response(len(ids), records)
+            return exports.json_response(records, selection)
         if fmt == "csv":
-            return exports.csv_response(records, filename)
-        return exports.xlsx_response(records, filename)
+            separator = self.request.GET.get("sep", "comma")
+            if separator not in exports.SEPARATORS:
+                separator = "comma"
+            return exports.csv_response(records, selection, separator=separator)
+        return exports.xlsx_response(records, selection)
+
+    def scope_selection(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """The page's own scope for an export's description: (label, value) lines and file-name
+        parts (the chapter and goal pages say which chapter or goal)."""
+        return [], []
+
+    def export_selection(self, count: int) -> exports.Selection:
+        """What an export holds, as this page shows it: search, filters, order and edition."""
+        lines, parts = self.scope_selection()
+        report = self.filterset.edition.report
+        for facet in self.filterset.facets(self.selection):
+            chosen = [option for option in facet.options if option.selected]
+            if not chosen:
+                continue
+            lines.append((facet.label, "; ".join(option.label for option in chosen)))
+            if facet.name == "region":
+                values = [o.value for o in chosen]
+                parts += values if len(values) <= 3 else [f"{len(values)}-{_('regioner')}"]
+            elif facet.name == "chapter":
+                parts.append(_("kapitel") + "-" + "-".join(o.value for o in chosen))
+            elif facet.name == "sdg":
+                parts.append(_("mal") + "-" + chosen[0].value)
+            elif facet.name != "year":  # the edition's year leads the name anyway
+                parts.append(slugify(chosen[0].value))
+        if self.filterset.cleaned_data.get("curated"):
+            lines.append((_("Kurering"), _("Bara kurerade")))
+            parts.append(_("kurerade"))
+        query = self.filterset.query
+        if query:
+            parts.append(f"{_('sok')}-{slugify(query)[:40]}".rstrip("-"))
+        params = self.request.GET.copy()
+        for name in ("format", "sep", "page"):
+            params.pop(name, None)
+        path = self.request.path + (f"?{params.urlencode()}" if params else "")
+        return exports.Selection(
+            count=count,
+            page_url=self.request.build_absolute_uri(path),
+            query=query,
+            filters=tuple(lines),
+            sort=self.sort_description(),
+            report=report,
+            name_parts=(str(report.year) if report else _("alla"), *parts),
+        )
+
+    def sort_description(self) -> str:
+        """The page's order in words (for an export's description)."""
+        if self.relevance_order:
+            return _("Relevans")
+        sort = self.request.GET.get("sort", "")
+        columns = {
+            name: str(column.verbose_name) for name, column in MeasureTable.base_columns.items()
+        }
+        if sort.lstrip("-") in columns:
+            direction = _("fallande") if sort.startswith("-") else _("stigande")
+            return f"{columns[sort.lstrip('-')]} ({direction})"
+        return _("Kapitel, region och rapportens ordning")
 
     @staticmethod
     def page_range(page) -> list[int | None]:
@@ -354,6 +426,7 @@ class MeasureListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         table = self.get_table()
+        chips = self.chips()
         context.update(
             filter=self.filterset,
             table=table,
@@ -369,8 +442,64 @@ class MeasureListView(TemplateView):
             form_action=self.request.path,
             export_formats=EXPORT_FORMATS,
             page_range=self.page_range(table.page),
+            chips=chips,
+            # The phone's filter button counts the filters, not the search.
+            filter_count=sum(1 for chip in chips if chip["name"] != "q"),
+            sort_choices=self.sort_choices(),
+            sort=self.request.GET.get("sort", ""),
         )
         return context
+
+    def chips(self) -> list[dict]:
+        """The active search and filters, each with a link to the selection without it."""
+        params = self.request.GET
+        chips = []
+        if self.filterset.query:
+            chips.append(
+                {
+                    "name": "q",
+                    "label": _("Sökning"),
+                    "value": self.filterset.query,
+                    "url": links.without(params, "q"),
+                }
+            )
+        for facet in self.filterset.facets(self.selection):
+            for option in facet.options:
+                if option.selected:
+                    chips.append(
+                        {
+                            "name": facet.name,
+                            "label": facet.label,
+                            "value": option.label,
+                            "url": links.without(params, facet.name, option.value),
+                        }
+                    )
+        if self.filterset.cleaned_data.get("curated"):
+            chips.append(
+                {
+                    "name": "curated",
+                    "label": _("Kurering"),
+                    "value": _("Bara kurerade"),
+                    "url": links.without(params, "curated"),
+                }
+            )
+        for chip in chips:
+            chip["url"] = self.request.path + chip["url"]
+        return chips
+
+    def sort_choices(self) -> list[tuple[str, str]]:
+        """The sort select (phones have no sortable column headers): relevance with a query,
+        the list's own order without one, then each column both ways."""
+        first = _("Relevans") if self.filterset.query else _("Kapitel och region (standard)")
+        return [
+            ("", first),
+            ("name", _("Namn, A–Ö")),
+            ("-name", _("Namn, Ö–A")),
+            ("region", _("Region, A–Ö")),
+            ("-region", _("Region, Ö–A")),
+            ("chapter", _("Kapitel, stigande")),
+            ("-chapter", _("Kapitel, fallande")),
+        ]
 
 
 class ChapterDetailView(MeasureListView):
@@ -383,6 +512,12 @@ class ChapterDetailView(MeasureListView):
 
     def scope(self) -> Scope:
         return Scope(chapter_id=self.chapter.pk)
+
+    def scope_selection(self):
+        title = chapter_name(self.chapter.number, self.chapter.title)
+        return [(_("Kapitel"), f"{self.chapter.number} {title}")], [
+            f"{_('kapitel')}-{self.chapter.number}"
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -408,6 +543,9 @@ class GoalDetailView(MeasureListView):
 
     def scope(self) -> Scope:
         return Scope(goal_id=self.goal.pk)
+
+    def scope_selection(self):
+        return [(_("Mål"), str(self.goal))], [f"{_('mal')}-{slugify(self.goal.title)[:40]}"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

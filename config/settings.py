@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_prose_editor",  # the admin's rich-text editor (its static files; catalogue.editor)
     "catalogue",
     "importer",
 ]

@@ -196,6 +196,9 @@ def test_hostile_search_queries_never_fail(client, catalogue, path, query):
 
     encoded = query if query.startswith("%") else quote(query)
     response = get(client, f"{path}?q={encoded}")
+    if response.status_code == 302:  # a blank query: the same page without it (clean links)
+        assert "q=" not in response["Location"]
+        return
     assert response.status_code in (200, 400), response.status_code
     if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
         assert_no_active_markup(response.content.decode(), f"{path}?q={query[:40]}")
@@ -205,6 +208,9 @@ def test_hostile_search_queries_never_fail(client, catalogue, path, query):
 @pytest.mark.parametrize("parameters", HOSTILE_PARAMETERS, ids=lambda p: p[:40])
 def test_hostile_parameters_never_fail(client, catalogue, path, parameters):
     response = get(client, f"{path}?{parameters}")
+    if response.status_code == 302:  # a page out of range: the one that exists (clean links)
+        assert "page=" in parameters and response["Location"].startswith(path)
+        response = get(client, response["Location"])
     assert response.status_code in (200, 400), response.status_code
     if response.status_code == 400:
         assert response.content, "a 400 answer says what was wrong"

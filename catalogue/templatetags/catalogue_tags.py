@@ -6,6 +6,7 @@ from html import escape
 
 import nh3
 from django import template
+from django.core.exceptions import DisallowedHost
 from django.urls import reverse
 from django.utils.formats import localize, number_format
 from django.utils.safestring import SafeString, mark_safe
@@ -124,6 +125,19 @@ def facet_fieldset(facet):
         f'<fieldset class="facet facet-{name}">\n  <legend>{escape(str(facet.label))}</legend>\n'
         f'  <ul class="options{long}">\n' + "\n".join(items) + "\n  </ul>\n</fieldset>"
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context) -> str:
+    """The page's absolute address for the printed header; empty where the request is missing
+    or its host is not allowed (the 400 page for a bad Host header must still render)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    try:
+        return request.build_absolute_uri()
+    except DisallowedHost:
+        return ""
 
 
 @register.filter

@@ -5,7 +5,6 @@ import io
 import json
 
 import pytest
-from openpyxl import load_workbook
 
 from tests.catalogue.view_fixtures import PLAIN_STORAGES, build_catalogue, install_fake_search
 
@@ -140,7 +139,7 @@ def test_export_with_an_invalid_filter_is_a_400(client, cat):
 def test_csv_has_a_bom_a_header_and_the_filtered_rows(client, cat):
     response = export(client, "csv", chapter="7", sort="name")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="insatser.csv"' in response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="insatser-2023-kapitel-7.csv"'
     raw = body(response)
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -152,29 +151,6 @@ def test_csv_has_a_bom_a_header_and_the_filtered_rows(client, cat):
     vindkraft = rows[2]
     assert vindkraft[5] == "Skåne"
     assert "agenda2030:13: Bekämpa klimatförändringarna" in vindkraft[12].split("\n")
-
-
-def test_xlsx_opens_with_the_same_rows(client, cat):
-    response = export(client, "xlsx", q="kompetens")
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    workbook = load_workbook(io.BytesIO(body(response)), read_only=True)
-    rows = list(workbook.active.iter_rows(values_only=True))
-    assert list(rows[0]) == RECORD_KEYS
-    assert [row[7] for row in rows[1:]] == [
-        "Kompetenslyft för industrin",
-        "Kompetensförsörjning i vården",
-    ]
-    assert rows[1][3] == 2  # chapter stays a number
-    assert rows[1][14] is False
-
-
-def test_xlsx_survives_control_characters(client, cat):
-    measure = cat.measures["besok"]
-    measure.description = "Rad ett\x0bRad två\x1f"
-    measure.save()
-    workbook = load_workbook(io.BytesIO(body(export(client, "xlsx", curated="on"))))
-    rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[1][8] == "Rad ettRad två"
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])

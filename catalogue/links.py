@@ -1,0 +1,52 @@
+"""Clean, shareable links for the public pages.
+
+A form submitted with empty fields (`?q=&framework=&sdg=`) gives long links that say nothing;
+`clean_redirect` answers such a request with a redirect to the same page without them. The list
+page's chips ("Region: Skåne ×") link to the same selection without one value (`without`).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponseRedirect, QueryDict
+
+
+def _query_string(params: QueryDict) -> str:
+    return f"?{params.urlencode()}" if params else ""
+
+
+def clean_redirect(request) -> HttpResponseRedirect | None:
+    """A 302 to the same path without empty parameters, or None when there are none."""
+    if request.method not in ("GET", "HEAD") or not request.GET:
+        return None
+    if all(value.strip() for _, values in request.GET.lists() for value in values):
+        return None
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        kept.setlist(name, [value for value in values if value.strip()])
+        if not kept.getlist(name):
+            del kept[name]
+    return HttpResponseRedirect(request.path + _query_string(kept))
+
+
+def without(params: QueryDict, name: str, value: str | None = None) -> str:
+    """The query string with one value of `name` removed (all of them if `value` is None), and
+    without `page`: a narrower or wider selection starts on its first page."""
+    params = params.copy()
+    params.pop("page", None)
+    if value is None:
+        params.pop(name, None)
+    else:
+        remaining = [v for v in params.getlist(name) if v != value]
+        params.setlist(name, remaining)
+        if not remaining:
+            del params[name]
+    return _query_string(params)
+
+
+def with_page(params: QueryDict, number: int) -> str:
+    """The query string showing page `number` (page 1 is the page without the parameter)."""
+    params = params.copy()
+    params.pop("page", None)
+    if number > 1:
+        params["page"] = str(number)
+    return _query_string(params)

@@ -1,0 +1,126 @@
+"""Clean links (empty parameters redirect), out-of-range pages, the filter chips and the sort
+select of the measures list."""
+
+import pytest
+
+from tests.catalogue.view_fixtures import PLAIN_STORAGES, build_catalogue, install_fake_search
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def plain_static(settings):
+    settings.STORAGES = PLAIN_STORAGES
+
+
+@pytest.fixture
+def cat(monkeypatch):
+    install_fake_search(monkeypatch)
+    return build_catalogue()
+
+
+@pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        ("/insatser/?framework=&sdg=&year=", "/insatser/"),
+        ("/insatser/?q=&region=skane&chapter=", "/insatser/?region=skane"),
+        ("/insatser/?region=", "/insatser/"),
+        ("/insatser/?chapter=", "/insatser/"),
+        (
+            "/insatser/?region=skane&region=&region=gotland",
+            "/insatser/?region=skane&region=gotland",
+        ),
+        ("/insatser/?q=+&sort=", "/insatser/"),
+        ("/kapitel/7/?framework=&q=vind", "/kapitel/7/?q=vind"),
+        ("/mal/?x=", "/mal/"),
+        ("/?q=", "/"),
+    ],
+)
+def test_empty_parameters_redirect_to_the_clean_link(client, cat, url, target):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == target
+    assert client.get(target).status_code == 200
+
+
+def test_a_clean_link_is_not_redirected(client, cat):
+    assert client.get("/insatser/?region=skane&q=vind").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("page", "target"),
+    [
+        ("99", "/insatser/?per_page=25&page=2"),
+        ("0", "/insatser/?per_page=25"),
+        ("-3", "/insatser/?per_page=25"),
+        ("abc", "/insatser/?per_page=25"),
+    ],
+)
+def test_a_page_out_of_range_redirects_to_one_that_exists(client, cat, page, target):
+    from tests.catalogue.view_fixtures import make_measure
+
+    for line in range(30):  # 37 measures: two pages of 25
+        make_measure(
+            cat.report,
+            cat.measures["besok"].region,
+            cat.measures["besok"].chapter,
+            f"Extra {line}",
+            line=5000 + line,
+        )
+    response = client.get("/insatser/", {"per_page": "25", "page": page})
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+def test_chips_remove_one_filter_each_and_clear_all(client, cat):
+    html = client.get(
+        "/insatser/", {"q": "kompetens", "region": ["skane", "orebro"], "curated": "on"}
+    ).content.decode()
+    assert 'class="chips"' in html
+    assert (
+        '<a class="chip" href="/insatser/?region=skane&amp;region=orebro&amp;curated=on">' in html
+    )
+    assert '<a class="chip" href="/insatser/?q=kompetens&amp;region=orebro&amp;curated=on">' in html
+    assert (
+        '<a class="chip" href="/insatser/?q=kompetens&amp;region=skane&amp;region=orebro">' in html
+    )
+    assert '<a class="clear-all" href="/insatser/">Rensa alla</a>' in html
+    assert 'class="chips"' not in client.get("/insatser/").content.decode()
+
+
+def test_sort_select_offers_relevance_and_every_column(client, cat):
+    html = client.get("/insatser/", {"q": "kompetens", "sort": "-name"}).content.decode()
+    assert '<select name="sort" id="id_sort">' in html
+    assert '<option value="">Relevans</option>' in html
+    assert '<option value="-name" selected>Namn, Ö–A</option>' in html
+    plain = client.get("/insatser/").content.decode()
+    assert '<option value="" selected>Kapitel och region (standard)</option>' in plain
+
+
+def test_the_list_works_without_javascript_and_loads_its_script(client, cat):
+    html = client.get("/insatser/").content.decode()
+    assert "Sök och filtrera" in html  # the search button applies the filters too
+    assert "Sökknappen använder också filtren" in html
+    assert '<p class="facet-actions">' in html  # the apply button (sticky in the panel)
+    assert '<details class="filter-panel" id="filters">' in html
+    assert 'src="/static/js/filters.js" defer' in html
+    assert "<script>" not in html  # no inline script (CSP)
+    assert 'class="copy-link secondary" hidden' in html  # shown by the script only
+
+
+def test_rows_without_a_search_show_the_start_of_the_description(client, cat):
+    html = client.get("/insatser/", {"region": "skane", "chapter": "7"}).content.decode()
+    assert '<p class="summary-line">Beskrivning av vindkraftsetablering till havs.</p>' in html
+    searched = client.get("/insatser/", {"q": "kompetens"}).content.decode()
+    assert "summary-line" not in searched  # a search shows its excerpt instead
+
+
+def test_printed_pages_say_where_and_when(client, cat):
+    from django.utils import timezone
+
+    html = client.get("/insatser/?region=skane").content.decode()
+    today = timezone.localdate().isoformat()
+    assert (
+        '<p class="print-only print-header wrap">Insatskatalogen · '
+        f"http://testserver/insatser/?region=skane · hämtad {today}</p>"
+    ) in html
