@@ -464,6 +464,8 @@ class MeasureListView(TemplateView):
                 }
             )
         for facet in self.filterset.facets(self.selection):
+            if facet.name == "year" and "year" not in params:
+                continue  # the latest edition is what every page shows unasked: no chip
             for option in facet.options:
                 if option.selected:
                     chips.append(
