@@ -113,12 +113,14 @@ class Goal(models.Model):
         _("program"),
         max_length=200,
         blank=True,
+        db_default="",  # so that the reference data's migration (0002) can still add goals
         help_text=_("EU-programmet som nämns, t.ex. Norra Mellansverige eller Aurora."),
     )
     objective = models.CharField(
         _("målkod"),
         max_length=20,
         blank=True,
+        db_default="",
         help_text=_("EU-fondernas mål: specifikt mål (t.ex. 1.3) eller politiskt mål (PO1–PO5)."),
     )
     history = HistoricalRecords()

@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
             name="objective",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="EU-fondernas mål: specifikt mål (t.ex. 1.3) eller politiskt mål (PO1–PO5).",
                 max_length=20,
                 verbose_name="målkod",
@@ -44,6 +45,7 @@ class Migration(migrations.Migration):
             name="programme",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="EU-programmet som nämns, t.ex. Norra Mellansverige eller Aurora.",
                 max_length=200,
                 verbose_name="program",
@@ -54,6 +56,7 @@ class Migration(migrations.Migration):
             name="objective",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="EU-fondernas mål: specifikt mål (t.ex. 1.3) eller politiskt mål (PO1–PO5).",
                 max_length=20,
                 verbose_name="målkod",
@@ -64,6 +67,7 @@ class Migration(migrations.Migration):
             name="programme",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="EU-programmet som nämns, t.ex. Norra Mellansverige eller Aurora.",
                 max_length=200,
                 verbose_name="program",
