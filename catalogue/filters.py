@@ -295,9 +295,12 @@ class MeasureFilter:
 
     def year_facet(self, counts: dict[str, int]) -> Facet:
         chosen = self.edition.year
+        latest = self.edition.latest
         options = [
             FacetOption(
-                value,
+                # The latest edition is the default: its option sends no year, so that a link
+                # made after ticking a filter stays clean (?region=skane) and follows new editions.
+                "" if latest and value == str(latest.year) else value,
                 str(label),
                 sum(counts.values()) if value == editions.ALL else counts.get(value, 0),
                 value == (str(chosen) if chosen else editions.ALL),

@@ -49,8 +49,11 @@ def test_charts_fit_their_column(site, page):
 
 def test_compare_the_regions_chosen_in_the_list(site, page):
     page.goto(site.url + "/insatser/")
+    # Each ticked box applies at once (filters.js): wait for the list before the next.
     page.locator('input[name="region"][value="skane"]').check()
+    page.wait_for_url("**region=skane**")
     page.locator('input[name="region"][value="orebro"]').check()
+    page.wait_for_url("**region=orebro**")
     page.get_by_role("button", name="Jämför markerade regioner").click()
     page.wait_for_url("**/jamfor/**")
     assert page.locator("h1").inner_text() == "Jämför: Skåne, Örebro"
