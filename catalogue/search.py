@@ -54,13 +54,14 @@ import zlib
 from array import array
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.qparser import (
@@ -76,7 +77,7 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import CLEAR
 
-from catalogue import analysis
+from catalogue import analysis, query_limits
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +147,21 @@ class SearchResult:
     suggestion: str | None = None  # "did you mean", a whole query
     available: bool = True
     parsed_ok: bool = True
+    notes: SearchNotes = field(default_factory=lambda: SearchNotes())
+
+
+@dataclass(frozen=True)
+class SearchNotes:
+    """What the list page says about how a query was searched (search_notes.html)."""
+
+    # The query was rewritten within query_limits: wildcards, terms or groups dropped.
+    simplified: bool = False
+    # A prefix ("komp*") matched more terms than it was expanded to.
+    prefix_capped: bool = False
+    # Collecting the hits ran out of time: the hits are those found so far.
+    time_limited: bool = False
+    # This address ran too many new searches in a short time: not searched.
+    rate_limited: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -935,6 +951,8 @@ def search(query: str, *, limit: int | None = None) -> SearchResult:
     key = (text, limit)
     result = _results.get(searcher, key)
     if result is None:
+        if not query_limits.spend():
+            return SearchResult(notes=SearchNotes(rate_limited=True))
         result = _search(searcher, text, limit)
         if result.available:
             _results.put(searcher, key, result)
@@ -942,6 +960,11 @@ def search(query: str, *, limit: int | None = None) -> SearchResult:
 
 
 def _search(searcher, text: str, limit: int | None) -> SearchResult:
+    bounded = query_limits.bound(text)
+    text = bounded.text
+    notes = SearchNotes(simplified=bounded.changed)
+    if not text:
+        return SearchResult(notes=notes)
     parsed_ok = is_well_formed(text)
     if not parsed_ok:
         text = _plain_words(text)
@@ -953,9 +976,13 @@ def _search(searcher, text: str, limit: int | None) -> SearchResult:
         text = _plain_words(text)
         q = _parse(text)
     try:
+        q, capped = query_limits.expand_prefixes(q, searcher.reader())
+        notes = replace(notes, prefix_capped=capped)
         if q is wq.NullQuery:  # nothing but stop words
-            return SearchResult(parsed_ok=parsed_ok, suggestion=_suggest(searcher, text))
-        results = searcher.search(q, limit=limit, terms=False)
+            suggestion = _suggest(searcher, text)
+            return SearchResult(parsed_ok=parsed_ok, suggestion=suggestion, notes=notes)
+        results, timed_out = _collect(searcher, q, limit)
+        notes = replace(notes, time_limited=timed_out)
         hits = _ranked_ids(searcher, results)
         suggestion = _suggest(searcher, text)
     except Exception:  # an unreadable index must not break the pages
@@ -969,7 +996,26 @@ def _search(searcher, text: str, limit: int | None) -> SearchResult:
         highlights=_Highlights(searcher, hits, matcher),
         suggestion=suggestion,
         parsed_ok=parsed_ok,
+        notes=notes,
     )
+
+
+def _collect(searcher, q, limit: int | None):
+    """The query's results, collected for at most settings.SEARCH_TIME_LIMIT seconds; and
+    whether time ran out (the results are then the hits found so far).
+
+    The time is checked between hits (no SIGALRM: it would interrupt whatever the worker is
+    doing, and signals work only in the main thread); the structural limits of query_limits
+    keep the work before the first hit small."""
+    collector = TimeLimitCollector(
+        searcher.collector(limit=limit), timelimit=settings.SEARCH_TIME_LIMIT, use_alarm=False
+    )
+    try:
+        searcher.search_with_collector(q, collector)
+    except TimeLimit:
+        logger.warning("Search stopped after %ss: %.200s", settings.SEARCH_TIME_LIMIT, q)
+        return collector.results(), True
+    return collector.results(), False
 
 
 class _Results:

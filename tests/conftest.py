@@ -7,3 +7,9 @@ import pytest
 def no_page_cache(settings):
     """Pages are rendered afresh in tests; tests of the page cache turn it on themselves."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def no_search_rate_limit(settings):
+    """Tests search often from one address; tests of the search budget turn it on themselves."""
+    settings.SEARCH_RATE_LIMIT = 0
