@@ -8,5 +8,7 @@ class CatalogueConfig(AppConfig):
 
     def ready(self):
         from . import snapshot
+        from .search import changes
 
         snapshot.connect_signals()
+        changes.connect_signals()

@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "catalogue.query_limits.SearchClientMiddleware",
+    "catalogue.search.limits.SearchClientMiddleware",
     # Last, as django-axes asks: turns a lockout into a 429 response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -28,6 +28,7 @@ from catalogue.models import (
     Region,
     Report,
 )
+from catalogue.search import changes as search_changes
 
 from .goals import goal_key
 from .parser import ParsedMeasure, ParsedProject, ParsedReport
@@ -97,8 +98,12 @@ def load_report(
     """Write the parsed report; with dry_run everything is rolled back at the end."""
     with transaction.atomic():
         result = _Loader(parsed, source_name=source_name, checksum=checksum).run(dry_run)
-        # Bulk writes send no signals: tell the pages' caches once (catalogue.snapshot).
+        # Bulk writes send no signals: tell the pages' caches once (catalogue.snapshot), and
+        # every node's search index (catalogue.search.changes).
         DataStamp.bump()
+        if result.changed:
+            search_changes.record([*result.report.measure_set.values_list("pk", flat=True),
+                                   *result.deleted_measure_ids])  # fmt: skip
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -12,8 +12,11 @@ from whoosh import query as wq
 from whoosh.collectors import WrappingCollector
 from whoosh.searching import Searcher
 
-from catalogue import query_limits, search
-from catalogue.query_limits import MAX_DEPTH, MAX_EXPANSION, MAX_PREFIXES, MAX_TERMS, MAX_WORD
+from catalogue import search
+from catalogue.search import indexing, storage
+from catalogue.search import limits as query_limits
+from catalogue.search import query as query_module
+from catalogue.search.limits import MAX_DEPTH, MAX_EXPANSION, MAX_PREFIXES, MAX_TERMS, MAX_WORD
 
 from .test_search import index, index_dir, measures  # noqa: F401 (fixtures)
 
@@ -104,19 +107,19 @@ def _leaves(q):
 
 @pytest.mark.parametrize("query", HOSTILE)
 def test_parsed_hostile_queries_hold_no_pattern_and_few_terms(index, query):  # noqa: F811
-    searcher = search._searcher()
+    searcher = storage.searcher()
     text = query_limits.bound(query).text
     if not search.is_well_formed(text):
-        text = search._plain_words(text)
-    q, _ = query_limits.expand_prefixes(search._parse(text), searcher.reader())
+        text = query_module.plain_words(text)
+    q, _ = query_limits.expand_prefixes(query_module.parse(text), searcher.reader())
     leaves = list(_leaves(q))
     assert not any(isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.Regex)) for leaf in leaves)
-    fields = len(search.FIELD_BOOSTS) + len(search.FOLDED_BOOSTS)
+    fields = len(indexing.FIELD_BOOSTS) + len(indexing.FOLDED_BOOSTS)
     assert len(leaves) <= fields * (MAX_TERMS + MAX_PREFIXES * MAX_EXPANSION)
 
 
 def test_a_prefix_expands_to_at_most_its_cap(index):  # noqa: F811
-    reader = search._searcher().reader()
+    reader = storage.searcher().reader()
     q, capped = query_limits.expand_prefixes(wq.Prefix("exact", "k"), reader)
     assert not capped  # the small index has few words with k
     assert all(isinstance(leaf, wq.Term) for leaf in _leaves(q))
@@ -138,7 +141,9 @@ def test_hostile_queries_answer_and_say_they_were_simplified(index, query):  # n
 
 def test_ordinary_query_is_not_marked(index):  # noqa: F811
     result = search.search("vindkraft")
-    assert result.ids and result.notes == search.SearchNotes()
+    notes = result.notes
+    assert result.ids
+    assert not (notes.simplified or notes.prefix_capped or notes.time_limited or notes.rate_limited)
 
 
 def test_a_prefix_still_finds(index):  # noqa: F811
