@@ -85,10 +85,13 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
             parts = _parts(reader, word)
             if parts:
                 expanded.forms.update(parts)
-                alternatives.append(_boosted(parse(" ".join(parts)), PARTS_BOOST))
+                alternatives.append(_boosted(parse(" ".join(parts)), PARTS_BOOST / len(parts)))
         for meaning in meanings.get(word, ()):
             expanded.abbreviations.append((word, meaning))
-            alternatives.append(_boosted(parse(_rewritten(reader, meaning)), ABBREVIATION_BOOST))
+            text = _rewritten(reader, meaning)
+            # Divided among the meaning's words: several words must not outweigh the one written.
+            size = max(1, len([w for w in text.split() if w.lower() not in SWEDISH_STOPWORDS]))
+            alternatives.append(_boosted(parse(text), ABBREVIATION_BOOST / size))
         if not alternatives:
             return node
         return wq.Or([node, *alternatives])
