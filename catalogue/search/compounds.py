@@ -276,13 +276,21 @@ MIN_HEAD_PART = 4  # the shared head ("vägledning") has at least this many lett
 
 
 def compound_head(word: str, known: Callable[[str], bool]) -> str | None:
-    """The longest ending of `word` (shorter than the word by two letters or more) that `known`
-    accepts as a word: the head a coordination shares ("yrkesvägledning" → "vägledning")."""
+    """The head a coordination shares: the longest ending of `word` that `known` accepts as a
+    word and whose beginning is a word too, perhaps with a linking s or es ("klimat|strategi",
+    "yrkes|vägledning", "dryckes|företag"); failing that, the longest known ending."""
+    fallback = None
     for start in range(2, len(word) - MIN_HEAD_PART + 1):
         tail = word[start:]
-        if known(tail):
+        if not known(tail):
+            continue
+        modifier = word[:start]
+        bases = (modifier, modifier[:-1] if modifier.endswith("s") else None,
+                 modifier[:-2] if modifier.endswith("es") else None)  # fmt: skip
+        if any(base and len(base) >= 3 and known(base) for base in bases):
             return tail
-    return None
+        fallback = fallback or tail
+    return fallback
 
 
 def coordinations(text: str, known: Callable[[str], bool]) -> list[str]:

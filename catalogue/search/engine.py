@@ -50,6 +50,7 @@ class SearchNotes:
     expanded: bool = False  # compounds, parts or abbreviations were searched too
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, meaning) searched
     coordinations: tuple[str, ...] = ()  # "studievägledning" from "studie- och yrkesvägledning"
+    corrected_from: str | None = None  # nothing was found for this text: hits of `suggestion`
 
 
 @dataclass
@@ -90,7 +91,7 @@ def search(query: str, *, limit: int | None = None) -> SearchResult:
     return result
 
 
-def _search(searcher, text: str, limit: int | None) -> SearchResult:
+def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) -> SearchResult:
     bounded = limits.bound(text)
     text = bounded.text
     notes = SearchNotes(simplified=bounded.changed, english=tuple(english_hints(text)))
@@ -103,7 +104,8 @@ def _search(searcher, text: str, limit: int | None) -> SearchResult:
     known = _known_word(reader)
     rewritten = expansion.rewrite_coordinations(text, known)
     if rewritten != text:
-        written = tuple(w for w in rewritten.split() if w.lower() not in text.lower())
+        written = query_module.plain_words(rewritten).split()
+        written = tuple(w for w in written if w != "or" and w not in text.lower())
         notes = replace(notes, coordinations=written)
     try:
         q = query_module.parse(rewritten)
@@ -138,11 +140,19 @@ def _search(searcher, text: str, limit: int | None) -> SearchResult:
         if most:
             notes = replace(notes, all_words=len(hits), most_words=len(most))
             hits += most
+    suggestion = suggest(searcher, text)
+    if not hits and suggestion and not corrected:
+        # Nothing found, and a near word is known ("larcentrum" → "lärcentra"): show its hits.
+        result = _search(searcher, suggestion, limit, corrected=True)
+        if result.ids:
+            result.notes = replace(result.notes, corrected_from=text)
+            result.suggestion = suggestion
+            return result
     matcher = Matcher.from_query(q, folding=not has_swedish_letters(text), expanded=expanded)
     return SearchResult(
         ids=[measure_id for measure_id, _ in hits],
         highlights=Highlights(searcher, hits, matcher),
-        suggestion=suggest(searcher, text),
+        suggestion=suggestion,
         parsed_ok=parsed_ok,
         notes=notes,
     )

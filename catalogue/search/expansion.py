@@ -68,7 +68,25 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
         if isinstance(node, wq.And):
             children = [visit(child) for child in node.children()]
             return _with_abbreviations(node, children)
+        if isinstance(node, wq.Or):
+            return _either_with_abbreviation(node, node.apply(visit))
         return node.apply(visit)
+
+    def _either_with_abbreviation(node, visited):
+        """Words in an Or (a coordination written out: "studievägledning OR yrkesvägledning",
+        flattened by the parser into one Or of terms) that spell out an abbreviation also find
+        the abbreviation."""
+        written = [
+            c.text for c in node.children() if isinstance(c, wq.Term) and c.fieldname == "exact"
+        ]
+        stems = tuple(stem(w) for w in written)
+        for abbreviation, (meaning, parts) in spelled.items():
+            if len(stems) >= 2 and parts == stems:
+                expanded.abbreviations.append((abbreviation, meaning))
+                expanded.forms.add(abbreviation)
+                alias = wq.Term("exact", abbreviation, boost=ABBREVIATION_BOOST)
+                return wq.Or([visited, alias], boost=node.boost)
+        return visited
 
     def _with_alternatives(node, word: str):
         alternatives = []
@@ -179,14 +197,15 @@ def is_known_word(reader, word: str) -> bool:
 
 
 def rewrite_coordinations(text: str, known: Callable[[str], bool]) -> str:
-    """ "studie- och yrkesvägledning" → "studievägledning yrkesvägledning" (see
-    compounds.coordinations); the rest of the text unchanged."""
+    """ "studie- och yrkesvägledning" → "(studievägledning OR yrkesvägledning)" (see
+    compounds.coordinations): a measure about either is about what the words name together.
+    The rest of the text unchanged."""
 
     def replace(match):
         written = compounds.coordinations(match.group(), known)
         if not written:
             return match.group()
-        return " ".join([*written, match.group(2)])
+        return "(" + " OR ".join([*written, match.group(2)]) + ")"
 
     return compounds.COORDINATION.sub(replace, text)
 
@@ -197,7 +216,7 @@ def _spelled(meanings, rewrite) -> dict[str, tuple[str, tuple[str, ...]]]:
     spelled = {}
     for abbreviation, forms in meanings.items():
         for meaning in forms:
-            plain = query.plain_words(rewrite(meaning))
+            plain = query.plain_words(rewrite(meaning)).replace(" or ", " ")
             words = [w for w in plain.split() if w not in SWEDISH_STOPWORDS]
             if len(words) >= 2:
                 spelled[abbreviation] = (meaning, tuple(stem(w) for w in words))

@@ -143,7 +143,9 @@ def word_of(q) -> str | None:
     if isinstance(q, wq.Term) and q.fieldname == "exact":
         return q.text
     if isinstance(q, wq.Or):
-        for child in q.children():
-            if isinstance(child, wq.Term) and child.fieldname == "exact":
-                return child.text
+        written = [
+            c.text for c in q.children() if isinstance(c, wq.Term) and c.fieldname == "exact"
+        ]
+        if len(written) == 1:  # one word; an Or of several words' terms is no word
+            return written[0]
     return None
