@@ -55,7 +55,11 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
     `meanings`: lowercase abbreviation → what it stands for; `parse`: text → query, as the
     search parses the user's text."""
     expanded = Expanded()
-    spelled = _spelled(meanings, lambda text: _rewritten(reader, text))
+    key = (id(meanings), id(reader))
+    spelled = _spelled_cache.get(key)
+    if spelled is None:
+        _spelled_cache.clear()
+        spelled = _spelled_cache[key] = _spelled(meanings, lambda t: _rewritten(reader, t))
 
     def visit(node):
         if isinstance(node, (wq.Not, wq.Phrase)):
@@ -208,6 +212,11 @@ def rewrite_coordinations(text: str, known: Callable[[str], bool]) -> str:
         return "(" + " OR ".join([*written, match.group(2)]) + ")"
 
     return compounds.COORDINATION.sub(replace, text)
+
+
+# The abbreviations' meanings as compared, for the current reader (one entry: a new reader after
+# an index change computes them again).
+_spelled_cache: dict[tuple[int, int], dict] = {}
 
 
 def _spelled(meanings, rewrite) -> dict[str, tuple[str, tuple[str, ...]]]:
