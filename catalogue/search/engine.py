@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 # The measures with most (not all) of a query's words are listed after those with all of them
 # when fewer than this many have all: a second search, worth it only when few hits are found.
 MOST_WORDS_BELOW = 50
+# ... and for queries of at most this many words (the count per word is a search of its own).
+MOST_WORDS_MAX_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
         query_module.is_plain(text)
         and isinstance(wider, wq.And)
         and len(hits) < MOST_WORDS_BELOW
+        and len(wider.subqueries) <= MOST_WORDS_MAX_WORDS
         and not timed_out
     ):
         most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit)

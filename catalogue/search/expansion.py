@@ -13,7 +13,8 @@ at a low weight:
 
 Short words do not flood: the stem must have MIN_PART letters, and a compound must be
 MIN_REST letters longer than it. Each direction takes at most MAX_COMPOUNDS terms (the most
-frequent). What was added is returned (`Expanded`) for the excerpts and the page's notes.
+frequent), for the first MAX_WORDS words of the query. What was added is returned
+(`Expanded`) for the excerpts and the page's notes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from catalogue.search.words import SWEDISH_STOPWORDS, stem
 MIN_PART = 4
 MIN_REST = 3
 MAX_COMPOUNDS = 12
+# Compounds and parts are searched for the first MAX_WORDS words of a query only: a longer
+# query is specific already, and each word's alternatives cost matchers.
+MAX_WORDS = 4
 SCAN_LIMIT = 1000
 COMPOUND_BOOST = 0.25
 PARTS_BOOST = 0.5
@@ -55,6 +59,7 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
     `meanings`: lowercase abbreviation → what it stands for; `parse`: text → query, as the
     search parses the user's text."""
     expanded = Expanded()
+    budget = [MAX_WORDS]  # words left whose compounds and parts are searched too
     key = (id(meanings), id(reader))
     spelled = _spelled_cache.get(key)
     if spelled is None:
@@ -95,7 +100,8 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
     def _with_alternatives(node, word: str):
         alternatives = []
         stemmed = stem(word)
-        if word.isalpha() and len(stemmed) >= MIN_PART:
+        budget[0] -= 1
+        if budget[0] >= 0 and word.isalpha() and len(stemmed) >= MIN_PART:
             forms = _longer_terms(reader, "exact", stemmed, exclude_stem=stemmed)
             if forms:
                 expanded.forms.update(forms)

@@ -110,12 +110,18 @@ def bound(text: str) -> Bounded:
         groups_flattened = True
         tokens = [t for t in tokens if t not in "()"]
 
-    # Terms: the first MAX_TERMS words count; a phrase counts each of its words.
-    kept, terms, dropped = [], 0, 0
+    # Terms: the first MAX_TERMS words count; a phrase counts each of its words. A word repeated
+    # outside groups and operators adds nothing to the search and is dropped.
+    kept, terms, dropped, seen = [], 0, 0, set()
+    plain = not any(t in "()" or t in OPERATORS for t in tokens)
     for token in tokens:
         if token in "()" or token in OPERATORS:
             kept.append(token)
             continue
+        if plain and token.lower() in seen:
+            dropped += 1
+            continue
+        seen.add(token.lower())
         words = len(re.findall(r"\w+", token))
         if terms + words > MAX_TERMS:
             dropped += words

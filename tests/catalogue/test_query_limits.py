@@ -92,7 +92,10 @@ def test_bound_rewrites(query, expected):
 def test_bound_says_what_it_changed():
     assert not query_limits.bound("kompetensförsörjning i Halland").changed
     assert query_limits.bound("*e*").wildcards_dropped
-    assert query_limits.bound(" ".join(["ord"] * 20)).terms_dropped == 20 - MAX_TERMS
+    many = " ".join(f"ord{i}" for i in range(20))
+    assert query_limits.bound(many).terms_dropped == 20 - MAX_TERMS
+    assert query_limits.bound("turism energi turism TURISM").text == "turism energi"
+    assert query_limits.bound("turism OR energi OR turism").text == "turism OR energi OR turism"
     assert query_limits.bound("(" * 5 + "a" + ")" * 5).groups_flattened
     assert query_limits.bound("a" * 100).words_shortened
 
