@@ -84,7 +84,9 @@ class SanitizedHtmlForm(forms.ModelForm):
 
 
 # --------------------------------------------------------------------------------------------
-# The search index: updated after the transaction commits, still within the same request.
+# The search index: the change log (catalogue.search.changes) is written in the same
+# transaction, which also covers the actions' bulk updates that send no signals; after the commit
+# this node applies it at once, and every other node before its next search.
 
 
 def _search_module():
@@ -94,20 +96,18 @@ def _search_module():
 
 
 def schedule_index(request, *, update: Iterable[int] = (), remove: Iterable[int] = ()) -> None:
-    """Bring the search index up to date for these measures once the database has committed."""
-    update, remove = sorted(set(update)), sorted(set(remove))
-    if not update and not remove:
+    """Log these measures' changes for every node's index; apply the log here after commit."""
+    ids = sorted(set(update) | set(remove))
+    if not ids:
         return
+    search = _search_module()
+    search.record_changes(ids)
 
     def run():
-        search = _search_module()
         try:
-            if remove:
-                search.remove_measures(remove)
-            if update:
-                search.update_measures(update)
+            search.catch_up()
         except Exception:
-            logger.exception("Updating the search index failed for %s / %s", update, remove)
+            logger.exception("Updating the search index failed for %s", ids)
             if request is not None:
                 messages.error(
                     request,

@@ -47,6 +47,7 @@ class SearchOutcome:
     suggestion: str | None = None
     available: bool = True
     parsed_ok: bool = True
+    notes: object = None  # search.SearchNotes: what search_notes.html says about the search
 
     @cached_property
     def rank(self) -> dict[int, int]:
@@ -67,6 +68,7 @@ def run_search(query: str) -> SearchOutcome:
         suggestion=result.suggestion,
         available=result.available,
         parsed_ok=result.parsed_ok,
+        notes=getattr(result, "notes", None),
     )
 
 

@@ -6,7 +6,7 @@ same region in the other edition; joint measures that several regions report in 
 words stay apart that way.
 
 Within a region, a pair of measures is scored by how alike their texts are, as TF-IDF cosines
-over Swedish word stems (catalogue.analysis) with the inverse document frequencies counted over
+over Swedish word stems (catalogue.search.words) with the inverse document frequencies counted over
 the region's measures of both editions, so that words every measure of the region uses ("Region
 Gävleborg", "länet") count little and a project's own words count much:
 
@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
-from .analysis import SWEDISH_STOPWORDS, fold, stem
+from .search.words import SWEDISH_STOPWORDS, fold, stem
 
 WEIGHTS = {
     "name": 0.22,

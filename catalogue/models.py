@@ -525,3 +525,21 @@ class SpentToken(models.Model):
 
     def __str__(self):
         return self.digest
+
+
+class SearchChange(models.Model):
+    """One entry of the search index's change log: this measure was saved or deleted.
+
+    Written by signals in the same transaction as the change (and by every import); each web
+    node's index applies the entries it has not yet applied before it answers a search
+    (catalogue.search.changes), so every node is current without a scheduled rebuild."""
+
+    measure_id = models.BigIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sökindexändring")
+        verbose_name_plural = _("sökindexändringar")
+
+    def __str__(self):
+        return f"{self.pk}: {self.measure_id}"

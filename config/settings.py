@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "catalogue.search.limits.SearchClientMiddleware",
     # Last, as django-axes asks: turns a lockout into a 429 response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -235,6 +236,11 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "index"))
 # Whoosh keeps part of the index as pickles: whoever may write this folder may run code in the
 # workers, so it is the app user's alone.
 private_dir(SEARCH_INDEX_DIR)
+# Seconds one search may spend collecting hits; then it answers with those found so far.
+SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "0.5"))
+# Uncached searches one address may run per SEARCH_RATE_WINDOW seconds (0: no limit).
+SEARCH_RATE_LIMIT = int(os.environ.get("SEARCH_RATE_LIMIT", "30"))
+SEARCH_RATE_WINDOW = int(os.environ.get("SEARCH_RATE_WINDOW", "10"))
 
 # Public pages served whole from the cache while the data are unchanged (catalogue.views
 # .cached_page, keyed by catalogue.snapshot.data_version(), so an import or any admin save shows

@@ -35,6 +35,7 @@ from catalogue.models import (
     Region,
     Report,
 )
+from catalogue.search import changes as search_changes
 
 from .goals import goal_key
 from .parser import REGION_NAMES, ParsedMeasure, ParsedProject, ParsedReport
@@ -122,8 +123,12 @@ def load_report(
         result = loader.run(dry_run, allow_removals=allow_removals)
         if link:
             result.links = lineage.relink_report(result.report)
-        # Bulk writes send no signals: tell the pages' caches once (catalogue.snapshot).
+        # Bulk writes send no signals: tell the pages' caches once (catalogue.snapshot), and
+        # every node's search index (catalogue.search.changes).
         DataStamp.bump()
+        if result.changed:
+            measures = result.report.measure_set.values_list("pk", flat=True)
+            search_changes.record([*measures, *result.deleted_measure_ids])
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -17,3 +17,8 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def no_search_rate_limit(settings):
+    """Tests search often from one address; tests of the search budget turn it on themselves."""
+    settings.SEARCH_RATE_LIMIT = 0

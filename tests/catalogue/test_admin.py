@@ -145,12 +145,12 @@ def index_calls(monkeypatch):
 
     class FakeSearch:
         @staticmethod
-        def update_measures(ids):
-            calls.append(("update", sorted(ids)))
+        def record_changes(ids):  # the change log, in the save's transaction
+            calls.append(("log", sorted(ids)))
 
         @staticmethod
-        def remove_measures(ids):
-            calls.append(("remove", sorted(ids)))
+        def catch_up():  # this node applies the log after the commit
+            calls.append(("apply",))
 
     monkeypatch.setattr(catalogue_admin, "_search_module", lambda: FakeSearch)
     return calls
@@ -341,9 +341,9 @@ def test_save_updates_the_index_after_commit(
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         save_measure(admin_client, measure, name="Nytt namn")
-        assert index_calls == []  # nothing before the commit
+        assert index_calls == [("log", [measure.pk])]  # the index is not touched before commit
     assert len(callbacks) == 1
-    assert index_calls == [("update", [measure.pk])]
+    assert index_calls == [("log", [measure.pk]), ("apply",)]
 
 
 def test_delete_removes_from_the_index(
@@ -353,7 +353,7 @@ def test_delete_removes_from_the_index(
         response = admin_client.post(admin_url(measure, "delete"), {"post": "yes"})
     assert response.status_code == 302
     assert not Measure.objects.filter(pk=measure.pk).exists()
-    assert index_calls == [("remove", [measure.pk])]
+    assert index_calls == [("log", [measure.pk]), ("apply",)]
 
 
 def test_bulk_delete_removes_all_from_the_index(
@@ -377,16 +377,18 @@ def test_bulk_delete_removes_all_from_the_index(
             },
         )
     assert Measure.objects.count() == 0
-    assert index_calls == [("remove", sorted([measure.pk, other.pk]))]
+    assert index_calls == [("log", sorted([measure.pk, other.pk])), ("apply",)]
 
 
 def test_index_failure_keeps_the_save_and_tells_the_editor(measure, admin_client, monkeypatch):
     class BrokenSearch:
         @staticmethod
-        def update_measures(ids):
-            raise OSError("index locked")
+        def record_changes(ids):
+            pass
 
-        remove_measures = update_measures
+        @staticmethod
+        def catch_up():
+            raise OSError("index locked")
 
     monkeypatch.setattr(catalogue_admin, "_search_module", lambda: BrokenSearch)
     # In production the callback runs as the admin view's transaction commits, inside the
@@ -448,7 +450,7 @@ def test_revert_restores_the_earlier_text(
     assert measure.description == "Stöd till små företag som vill växa."
     assert measure.curated
     assert str(measure.history.first().history_change_reason).startswith("Återställd")
-    assert index_calls[-1] == ("update", [measure.pk])
+    assert index_calls[-2:] == [("log", [measure.pk]), ("apply",)]
 
 
 def test_revert_restores_the_goal_links_too(measure, editor_client, index_calls):
@@ -516,7 +518,7 @@ def test_mark_and_unmark_curated(
         post_action(editor_client, measure, "mark_curated", [measure.pk])
     measure.refresh_from_db()
     assert measure.curated
-    assert index_calls == [("update", [measure.pk])]
+    assert index_calls == [("log", [measure.pk]), ("apply",)]
     post_action(editor_client, measure, "unmark_curated", [measure.pk])
     measure.refresh_from_db()
     assert not measure.curated
@@ -547,13 +549,13 @@ def test_reassign_chapter_asks_then_moves(
     measure.refresh_from_db()
     assert measure.chapter == chapter3
     assert measure.curated
-    assert index_calls == [("update", [measure.pk])]
+    assert index_calls == [("log", [measure.pk]), ("apply",)]
 
 
 def test_reindex_selection(measure, editor_client, index_calls, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         post_action(editor_client, measure, "reindex", [measure.pk])
-    assert index_calls == [("update", [measure.pk])]
+    assert index_calls == [("log", [measure.pk]), ("apply",)]
 
 
 def test_accept_source_version(measure, editor_client, index_calls):
@@ -623,7 +625,7 @@ def test_goal_edit_reindexes_its_measures(
         assert editor_client.post(admin_url(goal), data).status_code == 302
     goal.refresh_from_db()
     assert goal.curated
-    assert index_calls == [("update", [measure.pk])]
+    assert index_calls == [("log", [measure.pk]), ("apply",)]
 
 
 def test_error_report_queue(catalogue_objects, editor_client):

@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from catalogue import analysis
+from catalogue.search import abbreviations, analysis, compounds, words
 
 
 @pytest.mark.parametrize(
@@ -19,25 +19,25 @@ from catalogue import analysis
     ],
 )
 def test_inflected_forms_share_a_stem(forms):
-    assert len({analysis.stem(form) for form in forms}) == 1, [analysis.stem(f) for f in forms]
+    assert len({words.stem(form) for form in forms}) == 1, [words.stem(f) for f in forms]
 
 
 def test_stem_keeps_short_and_non_alphabetic_words():
-    assert analysis.stem("en") == "en"
-    assert analysis.stem("2030") == "2030"
+    assert words.stem("en") == "en"
+    assert words.stem("2030") == "2030"
 
 
 def test_fold():
-    assert analysis.fold("jämställdhet") == "jamstalldhet"
-    assert analysis.fold("Örebro") == "Orebro"
-    assert analysis.fold("Malmö café") == "Malmo cafe"
-    assert analysis.has_swedish_letters("län") and not analysis.has_swedish_letters("lan")
+    assert words.fold("jämställdhet") == "jamstalldhet"
+    assert words.fold("Örebro") == "Orebro"
+    assert words.fold("Malmö café") == "Malmo cafe"
+    assert words.has_swedish_letters("län") and not words.has_swedish_letters("lan")
 
 
 def test_hunspell_word_list_is_found():
-    path = analysis.hunspell_path()
+    path = compounds.hunspell_path()
     assert path is not None and path.name == "sv_SE.dic"
-    lexicon = analysis.lexicon()
+    lexicon = compounds.lexicon()
     assert "försörjning" in lexicon
     assert "örebro" in lexicon.proper
 
@@ -54,7 +54,7 @@ def test_hunspell_word_list_is_found():
     ],
 )
 def test_compounds_split_into_parts(word, parts):
-    assert analysis.compound_parts(word) == parts
+    assert compounds.compound_parts(word) == parts
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_compounds_split_into_parts(word, parts):
     ],
 )
 def test_words_that_stay_whole(word):
-    assert analysis.compound_parts(word) == []
+    assert compounds.compound_parts(word) == []
 
 
 def _tokens(analyzer, text, mode):
@@ -82,14 +82,14 @@ def _tokens(analyzer, text, mode):
 
 def test_parts_are_added_at_the_compound_position_when_indexing():
     tokens = _tokens(analysis.stemming_analyzer(), "Kompetensförsörjning i länet", "index")
-    assert tokens[0] == (analysis.stem("kompetensförsörjning"), 0)
-    assert (analysis.stem("försörjning"), 0) in tokens
-    assert (analysis.stem("länet"), 1) in tokens  # the stop word "i" is gone
+    assert tokens[0] == (words.stem("kompetensförsörjning"), 0)
+    assert (words.stem("försörjning"), 0) in tokens
+    assert (words.stem("länet"), 1) in tokens  # the stop word "i" is gone
 
 
 def test_queries_are_not_decompounded():
     tokens = _tokens(analysis.stemming_analyzer(), "kompetensförsörjning", "query")
-    assert tokens == [(analysis.stem("kompetensförsörjning"), 0)]
+    assert tokens == [(words.stem("kompetensförsörjning"), 0)]
 
 
 def test_folding_analyzer_meets_a_query_typed_without_swedish_letters():
@@ -106,53 +106,69 @@ def test_exact_analyzer_keeps_word_forms():
 
 
 def test_analyzers_pickle_without_the_word_list():
-    analysis.lexicon()  # loaded and cached: it must not travel with the analyzer
+    compounds.lexicon()  # loaded and cached: it must not travel with the analyzer
     for make in (analysis.stemming_analyzer, analysis.folding_analyzer, analysis.exact_analyzer):
         data = pickle.dumps(make())
         assert len(data) < 10_000
         assert pickle.loads(data) == make()
 
 
-SAMPLE = (
-    "Kompetensförsörjningen i Västernorrland och Örebro län: vindkraftsetablering, "
-    "skolutveckling och e-handel för små företag. Det är hållbart, digitalt och cirkulärt; "
-    "vård och omsorg i Gävleborg, café och idé 2030."
-)
-CHAINS = [
-    (analysis.stemming_analyzer, analysis.chained_stemming_analyzer),
-    (analysis.folding_analyzer, analysis.chained_folding_analyzer),
-    (analysis.exact_analyzer, analysis.chained_exact_analyzer),
-]
-
-
-@pytest.mark.parametrize("fused, chained", CHAINS)
-@pytest.mark.parametrize(
-    "options",
-    [
-        {"mode": "index", "positions": True},
-        {"mode": "index"},
-        {"mode": "query"},
-        {"mode": "query", "positions": True, "removestops": False},
-    ],
-)
-def test_fused_filters_give_what_the_chains_gave(fused, chained, options):
-    def tokens(analyzer):
-        return [
-            (t.text, t.pos if options.get("positions") else None, t.stopped)
-            for t in analyzer()(SAMPLE, **options)
-        ]
-
-    assert tokens(fused) == tokens(chained)
-    assert len(tokens(fused)) >= 19
-
-
 def test_word_forms_memoized_per_mode():
     assert analysis.word_forms("kompetensförsörjningen", True, False) == (
-        analysis.stem("kompetensförsörjningen"),
-        analysis.stem("kompetens"),
-        analysis.stem("försörjningen"),
+        words.stem("kompetensförsörjningen"),
+        words.stem("kompetens"),
+        words.stem("försörjningen"),
     )
     assert analysis.word_forms("kompetensförsörjningen", False, False) == (
-        analysis.stem("kompetensförsörjningen"),
+        words.stem("kompetensförsörjningen"),
     )
-    assert analysis.word_forms("örebro", False, True) == (analysis.stem("orebro"),)
+    assert analysis.word_forms("örebro", False, True) == (words.stem("orebro"),)
+
+
+def test_reversed_analyzer_writes_stems_backwards():
+    tokens = [t.text for t in analysis.reversed_analyzer()("Grön vätgasen och mackar")]
+    assert tokens == [words.stem(w)[::-1] for w in ("grön", "vätgasen", "mackar")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("studie- och yrkesvägledning", ["studievägledning"]),
+        ("forsknings- och innovationsmiljöer", ["forskningsmiljöer"]),
+        (
+            "kultur-, fritids- och idrottsförvaltningen",
+            ["kulturförvaltningen", "fritidsförvaltningen"],
+        ),
+        ("Stöd till e-handel och vård", []),
+        ("kulturella och kreativa näringar", []),
+    ],
+)
+def test_coordinations_are_written_out(text, expected):
+    assert compounds.coordinations(text, compounds.is_word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "stärka kulturella och kreativa näringar (KKN) i länet",
+            ("KKN", "kulturella och kreativa näringar"),
+        ),
+        ("satsningar på forskning och innovation (FoI).", ("FoI", "forskning och innovation")),
+        ("stöd till små och medelstora företag (SMF)", ("SMF", "små och medelstora företag")),
+    ],
+)
+def test_abbreviations_spelled_out_in_a_text(text, found):
+    assert list(abbreviations.spelled_out(text)) == [found]
+
+
+def test_parentheses_that_are_no_abbreviation():
+    assert list(abbreviations.spelled_out("ett projekt (Idre) och en region (RUN/113/2022)")) == []
+    assert list(abbreviations.spelled_out("bra saker (XYZ)")) == []
+
+
+def test_curated_abbreviations_merge_with_those_found():
+    merged = abbreviations.merged({"KKN": ["kulturella och kreativa näringar"], "IUC": ["x y"]})
+    assert merged["kkn"][0] == "kulturella och kreativa näringar"
+    assert "studie- och yrkesvägledning" in merged["syv"]
+    assert "x y" in merged["iuc"]

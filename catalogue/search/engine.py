@@ -1,0 +1,278 @@
+"""One search: from the user's text to ranked ids, excerpts and what the page says about it.
+
+    text → limits.bound (structural limits) → coordinations written out → query.parse →
+    limits.expand_prefixes → expansion.expand (compounds, parts, abbreviations) → collected
+    within the time limit → ranked ids; then, for a query of several plain words, the measures
+    with most of the words after those with all of them.
+
+The results of recent queries are kept with the searcher that found them (`_Results`): asked
+again before the index changes, a query costs no search, and its excerpts already made are reused.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+from whoosh import query as wq
+from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+from catalogue.search import abbreviations, changes, expansion, indexing, limits, storage
+from catalogue.search import query as query_module
+from catalogue.search.excerpts import Highlights, Matcher
+from catalogue.search.suggestions import english_hints, only_stop_words, suggest
+from catalogue.search.words import has_swedish_letters
+
+logger = logging.getLogger(__name__)
+
+# The measures with most (not all) of a query's words are listed after those with all of them
+# when fewer than this many have all: a second search, worth it only when few hits are found.
+MOST_WORDS_BELOW = 50
+# ... and for queries of at most this many words (the count per word is a search of its own).
+MOST_WORDS_MAX_WORDS = 5
+
+
+@dataclass(frozen=True)
+class SearchNotes:
+    """What the list page says about how a query was searched (search_notes.html)."""
+
+    simplified: bool = False  # rewritten within the limits: wildcards, terms or groups dropped
+    prefix_capped: bool = False  # a prefix ("komp*") matched more words than it was given
+    time_limited: bool = False  # collection ran out of time: the hits found so far
+    rate_limited: bool = False  # this address ran too many new searches: not searched
+    stop_words_only: bool = False  # "och": nothing to search for
+    english: tuple[tuple[str, str], ...] = ()  # (English word, Swedish word) in the query
+    all_words: int | None = None  # hits with every word, when hits with most of them follow
+    most_words: int = 0  # hits with most (not all) of the words, after those
+    expanded: bool = False  # compounds, parts or abbreviations were searched too
+    abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, meaning) searched
+    coordinations: tuple[str, ...] = ()  # "studievägledning" from "studie- och yrkesvägledning"
+    corrected_from: str | None = None  # nothing was found for this text: hits of `suggestion`
+
+
+@dataclass
+class SearchResult:
+    ids: list[int] = field(default_factory=list)  # ranked, best first
+    highlights: Mapping[int, str] = field(default_factory=dict)  # safe HTML with <mark>
+    suggestion: str | None = None  # "did you mean", a whole query
+    available: bool = True
+    parsed_ok: bool = True
+    notes: SearchNotes = field(default_factory=SearchNotes)
+
+
+def search(query: str, *, limit: int | None = None) -> SearchResult:
+    """Ranked measure ids for a Swedish query, with excerpts, "did you mean" and notes."""
+    text = (query or "").strip()
+    if not text:
+        return SearchResult(available=storage.index_exists())
+    try:
+        changes.catch_up()
+    except Exception:  # the index answers as it is; a rebuild repairs it
+        logger.exception("Applying the search change log failed")
+    try:
+        searcher = storage.searcher()
+    except storage.SearchUnavailable:
+        return SearchResult(available=False)
+    key = (text, limit)
+    result = _results.get(searcher, key)
+    if result is None:
+        if not limits.spend():
+            return SearchResult(notes=SearchNotes(rate_limited=True))
+        try:
+            result = _search(searcher, text, limit)
+        except Exception:  # an unreadable index must not break the pages
+            logger.exception("Search failed for %r", text)
+            reset()
+            return SearchResult(available=False)
+        _results.put(searcher, key, result)
+    return result
+
+
+def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) -> SearchResult:
+    bounded = limits.bound(text)
+    text = bounded.text
+    notes = SearchNotes(simplified=bounded.changed, english=tuple(english_hints(text)))
+    if not text:
+        return SearchResult(notes=notes)
+    reader = searcher.reader()
+    parsed_ok = query_module.is_well_formed(text)
+    if not parsed_ok:
+        text = query_module.plain_words(text)
+    known = _known_word(reader)
+    rewritten = expansion.rewrite_coordinations(text, known)
+    if rewritten != text:
+        written = query_module.plain_words(rewritten).split()
+        written = tuple(w for w in written if w != "or" and w not in text.lower())
+        notes = replace(notes, coordinations=written)
+    try:
+        q = query_module.parse(rewritten)
+    except Exception:  # a bad query is searched as plain words
+        logger.info("Unparseable query %r, searching its words", text, exc_info=True)
+        parsed_ok = False
+        text = rewritten = query_module.plain_words(text)
+        q = query_module.parse(text)
+    q, capped = limits.expand_prefixes(q, reader)
+    notes = replace(notes, prefix_capped=capped)
+    if q is wq.NullQuery:  # nothing but stop words, or wildcards that matched nothing
+        notes = replace(notes, stop_words_only=only_stop_words(text))
+        return SearchResult(parsed_ok=parsed_ok, suggestion=suggest(searcher, text), notes=notes)
+
+    meanings = _meanings(searcher)
+    wider, expanded = expansion.expand(q, reader, meanings, query_module.parse)
+    results, timed_out = _collect(searcher, wider, limit)
+    hits = _ranked_ids(searcher, results)
+    notes = replace(
+        notes,
+        time_limited=timed_out,
+        expanded=bool(expanded),
+        abbreviations=tuple(dict.fromkeys(expanded.abbreviations)),
+    )
+    if (
+        query_module.is_plain(text)
+        and isinstance(wider, wq.And)
+        and len(hits) < MOST_WORDS_BELOW
+        and len(wider.subqueries) <= MOST_WORDS_MAX_WORDS
+        and not timed_out
+    ):
+        most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit)
+        if most:
+            notes = replace(notes, all_words=len(hits), most_words=len(most))
+            hits += most
+    suggestion = suggest(searcher, text)
+    if not hits and suggestion and not corrected:
+        # Nothing found, and a near word is known ("larcentrum" → "lärcentra"): show its hits.
+        result = _search(searcher, suggestion, limit, corrected=True)
+        if result.ids:
+            result.notes = replace(result.notes, corrected_from=text)
+            result.suggestion = suggestion
+            return result
+    matcher = Matcher.from_query(q, folding=not has_swedish_letters(text), expanded=expanded)
+    return SearchResult(
+        ids=[measure_id for measure_id, _ in hits],
+        highlights=Highlights(searcher, hits, matcher),
+        suggestion=suggestion,
+        parsed_ok=parsed_ok,
+        notes=notes,
+    )
+
+
+def _known_word(reader):
+    return lambda word: expansion.is_known_word(reader, word)
+
+
+def _collect(searcher, q, limit: int | None):
+    """The query's results, collected for at most settings.SEARCH_TIME_LIMIT seconds; and
+    whether time ran out (the results are then the hits found so far).
+
+    The time is checked between hits (no SIGALRM: it would interrupt whatever the worker is
+    doing, and signals work only in the main thread); the structural limits of
+    catalogue.search.limits keep the work before the first hit small."""
+    collector = TimeLimitCollector(
+        searcher.collector(limit=limit), timelimit=settings.SEARCH_TIME_LIMIT, use_alarm=False
+    )
+    try:
+        searcher.search_with_collector(q, collector)
+    except TimeLimit:
+        logger.warning("Search stopped after %ss: %.200s", settings.SEARCH_TIME_LIMIT, q)
+        return collector.results(), True
+    return collector.results(), False
+
+
+def _most_words(searcher, q, found: set[int], limit: int | None) -> list[tuple[int, int]]:
+    """Hits of at least half the query's words (but not all), most words first, then by score.
+
+    `q` is an And of one group per word (each word with its alternatives)."""
+    groups = list(q.children())
+    if len(groups) < 2:
+        return []
+    needed = max(1, math.ceil(len(groups) / 2))
+    counts = Counter()
+    for group in groups:
+        counts.update(searcher.docs_for_query(group))
+    results, _ = _collect(searcher, wq.Or(groups), None)
+    column = searcher.reader().column_reader("pk")
+    ranked = []
+    for rank, (_, docnum) in enumerate(results.top_n):
+        pk = column[docnum]
+        if pk not in found and counts[docnum] >= needed:
+            ranked.append((-counts[docnum], rank, pk, docnum))
+    ranked.sort()
+    most = [(pk, docnum) for _, _, pk, docnum in ranked]
+    return most if limit is None else most[:limit]
+
+
+def _ranked_ids(searcher, results) -> list[tuple[int, int]]:
+    """(measure id, docnum) of each hit, best first, read from the id column."""
+    column = searcher.reader().column_reader("pk")
+    return [(column[docnum], docnum) for _, docnum in results.top_n]
+
+
+_meanings_cache: dict[str, dict] = {}
+
+
+def _meanings(searcher) -> dict[str, tuple[str, ...]]:
+    """Abbreviations and their meanings for this index generation (curated and found)."""
+    path = storage.current_path()
+    key = str(path)
+    if key not in _meanings_cache:
+        _meanings_cache.clear()
+        found = indexing.read_abbreviations(path) if path else {}
+        _meanings_cache[key] = abbreviations.merged(found)
+    return _meanings_cache[key]
+
+
+class _Results:
+    """The results of this process's recent queries, for the searcher that found them.
+
+    Dropped whole when the searcher changes (an update or a rebuild of the index), and the least
+    recently asked dropped first once they hold more than MAX_HITS ids in all (at 100 times the
+    report a common word has some 10,000 hits: about 1 MB).
+    """
+
+    MAX_HITS = 200_000
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._searcher = None
+        self._entries: OrderedDict[tuple, SearchResult] = OrderedDict()
+        self._hits = 0
+
+    def get(self, searcher, key: tuple) -> SearchResult | None:
+        with self._lock:
+            if searcher is not self._searcher:
+                return None
+            result = self._entries.get(key)
+            if result is not None:
+                self._entries.move_to_end(key)
+            return result
+
+    def put(self, searcher, key: tuple, result: SearchResult) -> None:
+        with self._lock:
+            if searcher is not self._searcher:
+                self._searcher, self._entries, self._hits = searcher, OrderedDict(), 0
+            if key in self._entries:
+                return
+            self._entries[key] = result
+            self._hits += len(result.ids) + 1
+            while self._hits > self.MAX_HITS and len(self._entries) > 1:
+                _, dropped = self._entries.popitem(last=False)
+                self._hits -= len(dropped.ids) + 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._searcher, self._entries, self._hits = None, OrderedDict(), 0
+
+
+_results = _Results()
+
+
+def reset() -> None:
+    """Forget this process's searcher and results (tests that switch index folders call it)."""
+    storage.forget_searcher()
+    _results.clear()
+    _meanings_cache.clear()

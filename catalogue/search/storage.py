@@ -1,0 +1,189 @@
+"""The index folder on this node: generations, the pointer, the writers' lock, one searcher per
+process, and the position in the change log the index has applied.
+
+settings.SEARCH_INDEX_DIR holds generations (`gen-*` folders) and a pointer file CURRENT naming
+the one in use. A full rebuild builds a new generation and replaces CURRENT atomically; the
+change log's entries are applied into the current generation (catalogue.search.changes).
+Writers take an exclusive file lock (with a timeout), so that an update never lands in a
+generation that a running rebuild is about to replace. Each generation keeps in APPLIED the id
+of the last change-log entry it holds.
+
+Each process keeps one searcher, opened lazily (after gunicorn forks), checks `up_to_date()` and
+the pointer per search, and opens a new searcher when either changed (never
+`Searcher.refresh()`, which returned stale duplicates in the Whoosh forks).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from whoosh import index as whoosh_index
+
+POINTER = "CURRENT"
+APPLIED = "APPLIED"
+LOCK = ".write.lock"
+GENERATION_PREFIX = "gen-"
+WRITE_TIMEOUT = 30.0  # seconds a writer waits for another writer (a rebuild takes a few seconds)
+
+
+class SearchUnavailable(Exception):
+    """The index is missing, being rebuilt for the first time, or unreadable."""
+
+
+def root() -> Path:
+    return Path(settings.SEARCH_INDEX_DIR)
+
+
+def current_path() -> Path | None:
+    try:
+        name = (root() / POINTER).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if not name.startswith(GENERATION_PREFIX) or "/" in name:
+        return None
+    return root() / name
+
+
+def index_exists() -> bool:
+    """Whether a complete index is in place (it may still be empty)."""
+    path = current_path()
+    if path is None:
+        return False
+    try:
+        return whoosh_index.exists_in(str(path))
+    except Exception:  # a corrupt index is simply not there
+        return False
+
+
+@contextlib.contextmanager
+def write_lock(timeout: float = WRITE_TIMEOUT) -> Iterator[None]:
+    """An exclusive lock for all writers of this index folder, across processes."""
+    folder = root()
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK, "a+") as lock_file:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"Another process is writing the search index {folder}."
+                    ) from None
+                time.sleep(0.02)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def new_generation() -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    generation = root() / f"{GENERATION_PREFIX}{stamp}-{os.urandom(4).hex()}"
+    generation.mkdir(parents=True)
+    return generation
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def point_to(generation: Path) -> None:
+    """Atomically make `generation` the current index."""
+    _write_atomically(root() / POINTER, generation.name + "\n")
+
+
+def applied(generation: Path | None = None) -> int:
+    """The id of the last change-log entry the generation holds (0: none known)."""
+    generation = generation or current_path()
+    if generation is None:
+        return 0
+    try:
+        return int((generation / APPLIED).read_text(encoding="utf-8").strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+def set_applied(generation: Path, position: int) -> None:
+    _write_atomically(generation / APPLIED, f"{position}\n")
+
+
+def remove_old_generations(keep: Path) -> None:
+    """Remove generations other than the current one and its predecessor (which readers that
+    have not yet seen the new pointer may still be reading)."""
+    others = sorted(
+        (p for p in root().glob(GENERATION_PREFIX + "*") if p.is_dir() and p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in others[1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def open_for_writing():
+    path = current_path()
+    if path is None or not whoosh_index.exists_in(str(path)):
+        return None
+    return whoosh_index.open_dir(str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: one searcher per process
+
+
+class _Reader:
+    def __init__(self, path: Path):
+        self.pid = os.getpid()
+        self.path = path
+        self.index = whoosh_index.open_dir(str(path))
+        self.searcher = self.index.searcher()
+
+
+_reader: _Reader | None = None
+_reader_lock = threading.Lock()
+
+
+def searcher():
+    """This process's searcher, reopened when the index changed; raises SearchUnavailable."""
+    global _reader
+    path = current_path()
+    if path is None:
+        raise SearchUnavailable("no index")
+    with _reader_lock:
+        reader = _reader
+        try:
+            if reader is None or reader.pid != os.getpid() or reader.path != path:
+                # A new process (gunicorn forked it) or a new generation: open afresh. The old
+                # searcher is dropped, not closed: another thread may still be reading it.
+                _reader = reader = _Reader(path)
+            elif not reader.searcher.up_to_date():
+                reader.searcher = reader.index.searcher()
+        except Exception as exc:
+            _reader = None
+            raise SearchUnavailable(str(exc)) from exc
+        return reader.searcher
+
+
+def forget_searcher() -> None:
+    global _reader
+    with _reader_lock:
+        _reader = None

@@ -1,0 +1,105 @@
+"""Swedish matching that follows meaning (issue 10): compounds, coordination, abbreviations,
+most-words hits, and the notes that explain an empty or widened search."""
+
+import pytest
+
+from catalogue import search
+from catalogue.models import Chapter, Measure, Region, Report
+
+from .test_search import index_dir  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = {
+    "mack": ("Uppsala", "Laddstation och vätgasmack", "Förutsättningar för en vätgasmack."),
+    "vatgas": ("Gävleborg", "Vätgas i industrin", "Samverkan om vätgas och elnät."),
+    "gron": ("Norrbotten", "Grön omställning", "Produktion av grönvätgas i stål."),
+    "halland": (
+        "Halland",
+        "Mobilisera aktörer för strategiskt kompetensförsörjningsarbete",
+        "Företag arbetar mer strategiskt.",
+    ),
+    "syv_text": ("Kalmar", "Validering", "Ett nätverk inom studie- och yrkesvägledning."),
+    "syv_abbr": ("Kronoberg", "Dimensionering", "Styrgrupp, SYV, branscher."),
+    "studie": ("Skåne", "Vägledning", "Bättre studievägledning för vuxna."),
+    "kkn_text": ("Västerbotten", "Design", "Kraft hos SMF inom kulturella och kreativa näringar."),
+    "kkn_abbr": ("Norrbotten", "Musiknätverk", "Norrbotten som en framgångsrik KKN-region."),
+    "fjall": ("Jämtland Härjedalen", "Turism i fjällen", "Hållbar turism och besöksnäring."),
+}
+
+
+@pytest.fixture
+def index(index_dir):  # noqa: F811
+    report = Report.objects.create(
+        title="Tabellbilaga", year=2023, number="0480", source_name="t.txt", checksum="0" * 64
+    )
+    made = {}
+    for line, (key, (region, name, description)) in enumerate(TEXTS.items(), start=10):
+        made[key] = Measure.objects.create(
+            report=report,
+            region=Region.objects.get(name=region),
+            chapter=Chapter.objects.get(number=3),
+            name=name,
+            description=description,
+            source_key=key,
+            source_line=line,
+        )
+    assert search.rebuild() == len(TEXTS)
+    return made
+
+
+def test_a_word_finds_compounds_that_begin_or_end_with_it_after_itself(index):
+    found = search.search("vätgas").ids
+    assert found[0] == index["vatgas"].pk  # the word as written first
+    assert {index["mack"].pk, index["gron"].pk} <= set(found)
+
+
+def test_a_query_word_that_begins_a_longer_compound(index):
+    assert index["halland"].pk in search.search("kompetensförsörjning").ids
+
+
+def test_coordination_in_texts_and_queries(index):
+    result = search.search("studie- och yrkesvägledning")
+    assert index["syv_text"].pk in result.ids
+    assert index["syv_abbr"].pk in result.ids  # SYV is tied to what it stands for
+    assert "studievägledning" in result.notes.coordinations
+    assert index["syv_text"].pk in search.search("studievägledning").ids  # written out, indexed
+
+
+def test_abbreviations_both_ways(index):
+    spelled = search.search("kulturella och kreativa näringar")
+    assert {index["kkn_text"].pk, index["kkn_abbr"].pk} <= set(spelled.ids)
+    assert ("kkn", "kulturella och kreativa näringar") in spelled.notes.abbreviations
+    short = search.search("KKN")
+    assert short.ids[0] == index["kkn_abbr"].pk
+    assert index["kkn_text"].pk in short.ids
+
+
+def test_expanded_matches_are_marked_apart(index):
+    result = search.search("vätgas")
+    assert '<mark class="expanded">vätgasmack</mark>' in result.highlights[index["mack"].pk]
+    assert "<mark>vätgas</mark>" in result.highlights[index["vatgas"].pk]
+    assert result.notes.expanded
+
+
+def test_most_of_the_words_follow_all_of_them(index):
+    result = search.search("hållbar turism vätgas")
+    assert result.notes.all_words == 0
+    assert result.ids[0] == index["fjall"].pk  # two of the three words
+
+
+def test_only_stop_words_is_explained(index):
+    result = search.search("och i att")
+    assert result.ids == [] and result.notes.stop_words_only
+
+
+def test_an_english_word_gets_a_hint(index):
+    assert search.search("energy").notes.english == (("energy", "energi"),)
+    assert search.search("energi").notes.english == ()
+
+
+def test_the_list_page_explains(client, index):
+    page = client.get("/insatser/", {"q": "och"}).content.decode()
+    assert "bara vanliga småord" in page
+    page = client.get("/insatser/", {"q": "KKN"}).content.decode()
+    assert "prickad understrykning" in page and "KKN = kulturella och kreativa näringar" in page
