@@ -5,7 +5,7 @@ columns per chapter, and for each measure the most similar measures of the other
 that the measure list counts (catalogue.page_context.edition_facts): no query reads a measure.
 
 Similar measures come from the search index, one question per measure (catalogue.search.similar
-has no question for many measures at once), about 20–30 ms each before the index's own cache
+has no question for many measures at once), about 10–25 ms each before the index's own cache
 holds them: a comparison of four large regions asked it over a hundred times (1–2 s). So only the
 first SIMILAR_PER_COLUMN measures of each region in each chapter show theirs; the others link to
 their own page, which lists similar measures in every other region.
@@ -37,7 +37,6 @@ from .page_context import (
     regions_by_name,
     sdg_labels,
 )
-from .selectors import region_rows
 from .views import cached_page, snapshot_of, wants
 
 MIN_REGIONS, MAX_REGIONS = 2, 4
@@ -192,10 +191,8 @@ class CompareView(TemplateView):
         """The measures in columns per chapter (the report's order), the first
         SIMILAR_PER_COLUMN of each with their most similar measures among the other compared
         regions."""
-        snapshot, report_id = self.snapshot, self.scope.report.pk
-        numbers = {pk: number for pk, (number, _) in snapshot.dimensions.chapters.items()}
-        rows = {region.slug: region_rows(snapshot, report_id, region.pk) for region in self.regions}
-        region_of = {row.pk: slug for slug, found in rows.items() for row in found}
+        snapshot, facts = self.snapshot, self.facts_by_region  # in the report's order
+        region_of = {fact.pk: slug for slug, found in facts.items() for fact in found}
         region_names = {region.slug: region.name for region in self.regions}
         similar = similar_finder()
         self.similar_available = similar is not None
@@ -209,16 +206,16 @@ class CompareView(TemplateView):
             columns = []
             for region in self.regions:
                 items = []
-                for row in rows[region.slug]:
-                    if numbers[row.chapter_id] != number:
+                for fact in facts[region.slug]:
+                    if fact.chapter != number:
                         continue
-                    item = link(row.pk)
+                    item = link(fact.pk)
                     item["similar"], item["similar_elsewhere"] = [], False
                     if similar and len(items) >= SIMILAR_PER_COLUMN:
                         item["similar_elsewhere"] = True
                     elif similar:
                         found = similar_within(
-                            similar(row.pk, limit=SIMILAR_ASKED, other_regions=True),
+                            similar(fact.pk, limit=SIMILAR_ASKED, other_regions=True),
                             region_of,
                             region.slug,
                             limit=SIMILAR_SHOWN,
