@@ -255,3 +255,10 @@ def test_similar_measures_are_looked_up_for_the_first_of_each_column_only(
     html = response.content.decode()
     pk = next(m for m in skane_2["measures"] if m["name"] == "Yrkesvux")["url"]
     assert f'<a href="{pk}#h-similar">Liknande insatser' in html
+
+
+def test_json_asks_only_the_datas_version(client, catalogue, django_assert_num_queries):
+    client.get("/")  # the process reads the data's snapshot once per change of the data
+    with django_assert_num_queries(1):
+        response = client.get(f"{COMPARE}?region=skane&region=orebro&format=json")
+    assert response.status_code == 200 and len(response.json()["regions"]) == 2
