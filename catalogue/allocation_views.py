@@ -14,17 +14,22 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
-from .filters import swedish_key
-from .models import AllocationAnswer, Chapter, Project, Region
-from .page_context import edition_context, edition_json, edition_of, with_year
-from .views import cached_page, wants
+from .models import AllocationAnswer, Chapter, Project
+from .page_context import (
+    RegionRef,
+    edition_context,
+    edition_json,
+    edition_of,
+    regions_by_name,
+    with_year,
+)
+from .views import cached_page, snapshot_of, wants
 
 EXCERPT_WORDS = 40
 
@@ -53,7 +58,7 @@ def projects_by_question(
 class Row:
     """One region's answer to one question (answer None: no ja/nej; missing: no answer)."""
 
-    region: Region
+    region: RegionRef
     answer: AllocationAnswer | None
     excerpt: str
     truncated: bool
@@ -85,7 +90,7 @@ class AllocationChapterView(TemplateView):
 
     def build(self) -> list[dict]:
         report = self.scope.report
-        regions = sorted(Region.objects.all(), key=lambda r: swedish_key(r.name))
+        regions = regions_by_name(snapshot_of(self.request))
         answers: dict[tuple[int, int], AllocationAnswer] = {
             (a.region_id, a.question): a
             for a in AllocationAnswer.objects.filter(report=report).defer("imported")
@@ -98,6 +103,12 @@ class AllocationChapterView(TemplateView):
             "region_id", "source_line"
         ):
             project_lines.setdefault(region_id, []).append(line)
+        # The regions that list projects, by slug, with how many (the JSON's "projects").
+        self.project_counts = sorted(
+            (region.slug, len(project_lines[region.pk]))
+            for region in regions
+            if region.pk in project_lines
+        )
         projects = {
             region_id: projects_by_question(lines.get(region_id, {}), found)
             for region_id, found in project_lines.items()
@@ -128,12 +139,6 @@ class AllocationChapterView(TemplateView):
         return questions
 
     def as_json(self) -> dict:
-        project_regions = (
-            Project.objects.filter(report=self.scope.report)
-            .values("region__slug")
-            .annotate(n=Count("pk"))
-            .order_by("region__slug")
-        )
         return {
             "edition": edition_json(self.scope),
             "questions": [
@@ -156,17 +161,14 @@ class AllocationChapterView(TemplateView):
             ],
             "projects": [
                 {
-                    "region": item["region__slug"],
-                    "count": item["n"],
+                    "region": slug,
+                    "count": n,
                     "url": self.request.build_absolute_uri(
-                        with_year(
-                            reverse("catalogue:region-detail", args=[item["region__slug"]]),
-                            self.scope,
-                        )
+                        with_year(reverse("catalogue:region-detail", args=[slug]), self.scope)
                         + "#h-projects"
                     ),
                 }
-                for item in project_regions
+                for slug, n in self.project_counts
             ],
         }
 

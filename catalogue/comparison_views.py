@@ -1,12 +1,20 @@
 """Regions side by side (`/jamfor/?region=skane&region=vastra-gotaland`, 2–4 regions, one
 edition): measures per chapter, framework and global goal as charts and tables, the measures in
 columns per chapter, and for each measure the most similar measures of the other regions shown.
-`?format=json` gives the counts. The counting is catalogue.crosswalk's (the measure list's rules).
+`?format=json` gives the counts. The counting is catalogue.crosswalk's over the snapshot's rows
+that the measure list counts (catalogue.page_context.edition_facts): no query reads a measure.
+
+Similar measures come from the search index, one question per measure (catalogue.search.similar
+has no question for many measures at once), about 10–25 ms each before the index's own cache
+holds them: a comparison of four large regions asked it over a hundred times (1–2 s). So only the
+first SIMILAR_PER_COLUMN measures of each region in each chapter show theirs; the others link to
+their own page, which lists similar measures in every other region.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 
 from django.http import JsonResponse
 from django.urls import reverse
@@ -16,27 +24,30 @@ from django.views.generic import TemplateView
 from . import crosswalk
 from .charts import bar_chart
 from .crosswalk import THEMATIC_CHAPTERS
-from .filters import search_module, swedish_key
-from .models import Measure, Region
+from .filters import search_module
 from .page_context import (
+    RegionRef,
     chapter_labels,
     edition_context,
+    edition_facts,
     edition_json,
     edition_of,
     framework_labels,
     list_url,
+    regions_by_name,
     sdg_labels,
 )
-from .views import cached_page, wants
+from .views import cached_page, snapshot_of, wants
 
 MIN_REGIONS, MAX_REGIONS = 2, 4
 SIMILAR_SHOWN = 2  # similar measures of the other regions shown under each measure
 SIMILAR_ASKED = 40  # asked of the index (of every other region, before keeping the compared)
+SIMILAR_PER_COLUMN = 2  # measures per region and chapter whose similar measures are looked up
 
 
 def chosen_regions(
-    slugs: Iterable[str], known: dict[str, Region]
-) -> tuple[list[Region], list[str]]:
+    slugs: Iterable[str], known: dict[str, RegionRef]
+) -> tuple[list[RegionRef], list[str]]:
     """The regions the query names, in its order without repeats, and the unknown names."""
     regions, unknown, seen = [], [], set()
     for slug in slugs:
@@ -51,7 +62,7 @@ def chosen_regions(
     return regions, unknown
 
 
-def problem(regions: Sequence[Region], unknown: Sequence[str]) -> str | None:
+def problem(regions: Sequence[RegionRef], unknown: Sequence[str]) -> str | None:
     """What is wrong with the choice, in a sentence for the page (None: nothing)."""
     if unknown:
         return _("Okänd region: %(names)s. Välj bland regionerna nedan.") % {
@@ -100,7 +111,8 @@ class CompareView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.scope = edition_of(request)
-        self.all_regions = sorted(Region.objects.all(), key=lambda r: swedish_key(r.name))
+        self.snapshot = snapshot_of(request)
+        self.all_regions = regions_by_name(self.snapshot)
         self.regions, unknown = chosen_regions(
             request.GET.getlist("region"), {r.slug: r for r in self.all_regions}
         )
@@ -115,14 +127,21 @@ class CompareView(TemplateView):
         if self.problem:
             context = self.get_context_data(**kwargs)
             return self.render_to_response(context, status=400 if wrong else 200)
-        self.facts = crosswalk.load_facts(self.scope.report, regions=[r.pk for r in self.regions])
         return super().get(request, *args, **kwargs)
 
-    def region_facts(self, region: Region) -> list[crosswalk.Fact]:
-        return [fact for fact in self.facts if fact.region == region.slug]
+    @cached_property
+    def facts_by_region(self) -> dict[str, list[crosswalk.Fact]]:
+        """The compared regions' measures in the edition, by region slug."""
+        grouped: dict[str, list[crosswalk.Fact]] = {region.slug: [] for region in self.regions}
+        for fact in edition_facts(self.snapshot, self.scope.report.pk):
+            if fact.region in grouped:
+                grouped[fact.region].append(fact)
+        return grouped
+
+    def region_facts(self, region: RegionRef) -> list[crosswalk.Fact]:
+        return self.facts_by_region[region.slug]
 
     def as_json(self) -> dict:
-        self.facts = crosswalk.load_facts(self.scope.report, regions=[r.pk for r in self.regions])
         frameworks = list(framework_labels())
         return {
             "edition": edition_json(self.scope),
@@ -169,44 +188,42 @@ class CompareView(TemplateView):
         }
 
     def columns(self, chapters: dict[int, str]) -> list[dict]:
-        """The measures in columns per chapter, each with its most similar measures among the
-        other compared regions."""
-        ids = [fact.pk for fact in self.facts]
-        names = dict(
-            Measure.objects.filter(pk__in=ids).order_by("source_line").values_list("pk", "name")
-        )
-        region_of = {fact.pk: fact.region for fact in self.facts}
+        """The measures in columns per chapter (the report's order), the first
+        SIMILAR_PER_COLUMN of each with their most similar measures among the other compared
+        regions."""
+        snapshot, facts = self.snapshot, self.facts_by_region  # in the report's order
+        region_of = {fact.pk: slug for slug, found in facts.items() for fact in found}
         region_names = {region.slug: region.name for region in self.regions}
         similar = similar_finder()
         self.similar_available = similar is not None
         url = reverse("catalogue:measure-detail", kwargs={"pk": 987654321})
 
         def link(pk: int) -> dict:
-            return {"name": names[pk], "url": url.replace("987654321", str(pk))}
+            return {"name": snapshot.rows[pk].name, "url": url.replace("987654321", str(pk))}
 
         blocks = []
         for number in THEMATIC_CHAPTERS:
             columns = []
             for region in self.regions:
                 items = []
-                for pk in names:  # in the report's order
-                    fact_region = region_of.get(pk)
-                    if fact_region != region.slug or self.chapter_of[pk] != number:
+                for fact in facts[region.slug]:
+                    if fact.chapter != number:
                         continue
-                    item = link(pk)
-                    found = (
-                        similar_within(
-                            similar(pk, limit=SIMILAR_ASKED, other_regions=True),
+                    item = link(fact.pk)
+                    item["similar"], item["similar_elsewhere"] = [], False
+                    if similar and len(items) >= SIMILAR_PER_COLUMN:
+                        item["similar_elsewhere"] = True
+                    elif similar:
+                        found = similar_within(
+                            similar(fact.pk, limit=SIMILAR_ASKED, other_regions=True),
                             region_of,
                             region.slug,
                             limit=SIMILAR_SHOWN,
                         )
-                        if similar
-                        else []
-                    )
-                    item["similar"] = [
-                        {**link(other), "region": region_names[region_of[other]]} for other in found
-                    ]
+                        item["similar"] = [
+                            {**link(other), "region": region_names[region_of[other]]}
+                            for other in found
+                        ]
                     items.append(item)
                 columns.append({"region": region, "measures": items})
             blocks.append({"number": number, "title": chapters[number], "columns": columns})
@@ -227,8 +244,7 @@ class CompareView(TemplateView):
         )
         if self.problem:
             return context
-        chapters = chapter_labels()
-        self.chapter_of = {fact.pk: fact.chapter for fact in self.facts}
+        chapters = chapter_labels(self.snapshot)
         context.update(
             totals=[len(self.region_facts(region)) for region in self.regions],
             by_chapter=self.dimension("chapter", chapters),
@@ -236,6 +252,7 @@ class CompareView(TemplateView):
             by_sdg=self.dimension("sdg", sdg_labels(), drop_empty=True),
             blocks=self.columns(chapters),
             similar_available=self.similar_available,
+            similar_per_column=SIMILAR_PER_COLUMN,
             column_count=len(self.regions),
         )
         return context

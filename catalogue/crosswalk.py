@@ -3,15 +3,16 @@ goals and regions.
 
 The counting is pure: it works on `Fact` rows (one per measure, plain values), so that it can be
 tested without a database and so that the region page, the national overview and the comparison
-count the same way. The rules are the measure list's (catalogue.filters): a measure counts once
-under a framework when at least one of its goals belongs to it, and once under a global goal
-when one of its goals carries that number, whatever the goal's framework. `load_facts()` reads
-the rows of one edition in two queries.
+count the same way. The facts are made from the rows of the in-memory snapshot that the measure
+list's facets count (catalogue.snapshot, catalogue.selectors), and carry those rows' frameworks
+and global goals as they are: a measure counts once under a framework when at least one of its
+goals belongs to it, and once under a global goal when one of its goals carries that number, by
+the snapshot's one rule, so a figure here is the list's count for the same filters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .reference import SDGS
@@ -146,31 +147,19 @@ def profile(facts: Sequence[Fact], frameworks: Sequence[str]) -> dict:
     }
 
 
-def load_facts(report, *, regions: Iterable[int] | None = None) -> list[Fact]:
-    """The measures of one edition (optionally of some regions, by id) as facts: two queries."""
-    from .models import Measure
-
-    measures = Measure.objects.filter(report=report).order_by()
-    if regions is not None:
-        measures = measures.filter(region_id__in=list(regions))
-    links: dict[int, list[tuple[int, str, int | None]]] = {}
-    for measure_id, goal_id, framework, sdg in (
-        Measure.goals.through.objects.filter(measure__in=measures.values("pk"))
-        .order_by()
-        .values_list("measure_id", "goal_id", "goal__framework", "goal__sdg")
-    ):
-        links.setdefault(measure_id, []).append((goal_id, framework, sdg))
-    facts = []
-    for pk, slug, number in measures.values_list("pk", "region__slug", "chapter__number"):
-        goals = links.get(pk, ())
-        facts.append(
-            Fact(
-                pk=pk,
-                region=slug,
-                chapter=number,
-                frameworks=frozenset(framework for _, framework, _ in goals),
-                sdgs=frozenset(sdg for _, _, sdg in goals if sdg),
-                goal_ids=frozenset(goal_id for goal_id, _, _ in goals),
-            )
+def facts_of(
+    rows: Iterable, *, region_slugs: Mapping[int, str], chapter_numbers: Mapping[int, int]
+) -> list[Fact]:
+    """The snapshot's rows (catalogue.snapshot.Row: ids, frameworks, global goals, goal ids) as
+    facts, in the rows' order: region and chapter by slug and number, the rest as it is."""
+    return [
+        Fact(
+            pk=row.pk,
+            region=region_slugs[row.region_id],
+            chapter=chapter_numbers[row.chapter_id],
+            frameworks=row.frameworks,
+            sdgs=row.sdgs,
+            goal_ids=frozenset(row.goal_ids),
         )
-    return facts
+        for row in rows
+    ]

@@ -1,6 +1,7 @@
 """The goal cross-walk pages: a region's goals by framework, its chapters × frameworks and
 chapters × global goals, and the gaps (`/regioner/<slug>/mal/`); nationally, global goals ×
-regions (`/mal/agenda-2030/`). One edition each; the counting is catalogue.crosswalk's, every
+regions (`/mal/agenda-2030/`). One edition each; the counting is catalogue.crosswalk's over the
+snapshot's rows that the measure list counts (catalogue.page_context.edition_facts), and every
 figure links to the measures it counts in the measure list."""
 
 from __future__ import annotations
@@ -20,21 +21,36 @@ from django.views.generic import TemplateView
 from . import crosswalk
 from .charts import bar_chart, heat_level
 from .crosswalk import SDG_NUMBERS, THEMATIC_CHAPTERS, Matrix
-from .filters import swedish_key
-from .models import Goal, NoMeasures, Region
+from .models import NoMeasures, Region
 from .page_context import (
     chapter_labels,
     edition_context,
+    edition_facts,
     edition_json,
     edition_of,
     framework_columns,
     framework_labels,
     list_url,
+    regions_by_name,
     sdg_columns,
     sdg_labels,
     with_year,
 )
-from .views import cached_page, wants
+from .selectors import swedish_key
+from .views import cached_page, snapshot_of, wants
+
+
+@dataclass(frozen=True)
+class GoalCount:
+    """A goal the region's measures name, and how many of them name it."""
+
+    pk: int
+    title: str
+    sdg: int | None
+    measure_count: int
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:goal-detail", kwargs={"pk": self.pk})
 
 
 @dataclass(frozen=True)
@@ -148,7 +164,12 @@ class RegionGoalsView(TemplateView):
     def get(self, request, *args, **kwargs):
         self.region = get_object_or_404(Region, slug=kwargs["slug"])
         self.scope = edition_of(request)
-        self.facts = crosswalk.load_facts(self.scope.report, regions=[self.region.pk])
+        self.snapshot = snapshot_of(request)
+        self.facts = [
+            fact
+            for fact in edition_facts(self.snapshot, self.scope.report.pk)
+            if fact.region == self.region.slug
+        ]
         if wants(request, "json"):
             frameworks = list(framework_labels())
             gaps = crosswalk.gaps(self.facts)
@@ -168,11 +189,12 @@ class RegionGoalsView(TemplateView):
         """The goals the region's measures name, by framework, most used first."""
         per_goal = crosswalk.count(self.facts, "goal")
         per_framework = crosswalk.count(self.facts, "framework")
-        goals = Goal.objects.filter(pk__in=list(per_goal)).only("pk", "title", "framework", "sdg")
-        grouped: dict[str, list] = {}
-        for goal in goals:
-            goal.measure_count = per_goal[goal.pk]
-            grouped.setdefault(goal.framework, []).append(goal)
+        known, titles = self.snapshot.goals, self.snapshot.goal_titles
+        grouped: dict[str, list[GoalCount]] = {}
+        for pk, n in per_goal.items():
+            if pk in known:
+                framework, sdg = known[pk]
+                grouped.setdefault(framework, []).append(GoalCount(pk, titles[pk], sdg, n))
         return [
             {
                 "code": code,
@@ -180,7 +202,7 @@ class RegionGoalsView(TemplateView):
                 "measures": per_framework.get(code, 0),
                 "goals": sorted(
                     grouped[code],
-                    key=lambda g: (g.sdg or 0, -g.measure_count, swedish_key(g.title)),
+                    key=lambda g: (g.sdg or 0, -g.measure_count, swedish_key(g.title), g.pk),
                 ),
             }
             for code, label in frameworks.items()
@@ -190,7 +212,7 @@ class RegionGoalsView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report, region, facts = self.scope.report, self.region, self.facts
-        chapters, frameworks = chapter_labels(), framework_labels()
+        chapters, frameworks = chapter_labels(self.snapshot), framework_labels()
         by_chapter = crosswalk.count(facts, "chapter", THEMATIC_CHAPTERS)
         by_framework = crosswalk.count(facts, "framework", list(frameworks))
 
@@ -255,8 +277,9 @@ class SdgRegionsView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.scope = edition_of(request)
-        self.facts = crosswalk.load_facts(self.scope.report)
-        self.regions = sorted(Region.objects.all(), key=lambda r: swedish_key(r.name))
+        snapshot = snapshot_of(request)
+        self.facts = edition_facts(snapshot, self.scope.report.pk)
+        self.regions = regions_by_name(snapshot)
         self.matrix = crosswalk.cross(
             self.facts,
             "region",

@@ -1,20 +1,28 @@
 """What the comparison pages (the cross-walk, regions side by side, chapter 8 by question) share:
-the edition they are about, links into the measure list, and the labels of chapters,
-frameworks and global goals in the page's language."""
+the edition they are about, its measures as the cross-walk's facts, the regions, links into the
+measure list, and the labels of chapters, frameworks and global goals in the page's language.
+
+The measures, regions and chapters come from the data's in-memory snapshot (catalogue.snapshot),
+the representation the measure list counts its facets from (catalogue.selectors): the pages
+count the same rows by the same rule, and read nothing of them from the database.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from . import crosswalk, selectors
 from .crosswalk import SDG_NUMBERS, THEMATIC_CHAPTERS
 from .editions import YEAR_PARAMETER, EditionScope, scope_from
 from .filters import SDG_NAMES, chapter_name
-from .models import Chapter, Goal
+from .models import Goal
 from .reference import CHAPTERS
+from .snapshot import Snapshot
 
 
 def edition_of(request) -> EditionScope:
@@ -58,10 +66,50 @@ def with_year(url: str, scope: EditionScope) -> str:
     return f"{url}{joiner}{YEAR_PARAMETER}={scope.query_value}"
 
 
-def chapter_labels() -> dict[int, str]:
+@dataclass(frozen=True)
+class RegionRef:
+    """A region as these pages show it (from the snapshot: no query)."""
+
+    pk: int
+    slug: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:region-detail", kwargs={"slug": self.slug})
+
+
+def regions_by_name(snapshot: Snapshot) -> list[RegionRef]:
+    """Every region, in Swedish alphabetical order."""
+    return sorted(
+        (RegionRef(pk, slug, name) for pk, (slug, name) in snapshot.dimensions.regions.items()),
+        key=lambda region: selectors.swedish_key(region.name),
+    )
+
+
+def edition_facts(snapshot: Snapshot, report_id: int) -> tuple[crosswalk.Fact, ...]:
+    """The edition's measures as the cross-walk's facts, in the report's order (chapter, line):
+    made once per edition from the snapshot's rows, and kept until the data change."""
+
+    def compute() -> tuple[crosswalk.Fact, ...]:
+        dims = snapshot.dimensions
+        chapters = {pk: number for pk, (number, _) in dims.chapters.items()}
+        rows = sorted(
+            selectors.edition_rows(snapshot, report_id),
+            key=lambda row: (chapters[row.chapter_id], row.source_line, row.pk),
+        )
+        slugs = {pk: slug for pk, (slug, _) in dims.regions.items()}
+        return tuple(crosswalk.facts_of(rows, region_slugs=slugs, chapter_numbers=chapters))
+
+    return snapshot.remember(("crosswalk-facts", report_id), compute, weight=len)
+
+
+def chapter_labels(snapshot: Snapshot) -> dict[int, str]:
     """The thematic chapters' numbers and titles, in the page's language where they are the
     printed ones."""
-    titles = dict(Chapter.objects.values_list("number", "title"))
+    titles = dict(snapshot.dimensions.chapters.values())
     return {
         number: f"{number} {chapter_name(number, titles.get(number, CHAPTERS[number]))}"
         for number in THEMATIC_CHAPTERS

@@ -124,3 +124,12 @@ def test_no_project_lines_before_any_answer(client, catalogue):
     Project.objects.filter(region__slug="gotland").update(source_line=1)
     payload = client.get(URL + "?format=json").json()
     assert all(a["projects"] == 0 for q in payload["questions"] for a in q["answers"])
+
+
+def test_query_counts(client, catalogue, django_assert_num_queries):
+    client.get("/")  # the process reads the data's snapshot once per change of the data
+    # The data's version, chapter 8, the edition's answers and its projects (regions: snapshot).
+    with django_assert_num_queries(4):
+        assert client.get(URL).status_code == 200
+    with django_assert_num_queries(4):
+        assert client.get(URL + "?format=json").status_code == 200

@@ -225,4 +225,40 @@ def test_queries_do_not_grow_with_regions_or_measures(client, monkeypatch):
         with CaptureQueriesContext(connection) as context:
             assert client.get(f"{COMPARE}?{query}").status_code == 200
         counts.append(len(context))
-    assert counts[0] == counts[1] <= 8
+    assert counts == [1, 1]  # the data's version; the rest comes from the snapshot
+
+
+def test_similar_measures_are_looked_up_for_the_first_of_each_column_only(
+    client, catalogue, monkeypatch
+):
+    from catalogue import comparison_views
+
+    skane, chapter = Region.objects.get(slug="skane"), Chapter.objects.get(number=2)
+    for n, name in enumerate(("Vårdlyft", "Lärlingar", "Yrkesvux")):
+        make_measure(catalogue.report, skane, chapter, name, line=201 + n)
+    asked = []
+    real = comparison_views.search_module().similar
+    monkeypatch.setattr(
+        comparison_views.search_module(),
+        "similar",
+        lambda pk, **options: asked.append(pk) or real(pk, **options),
+    )
+    response = client.get(f"{COMPARE}?region=skane&region=orebro")
+    per_column = comparison_views.SIMILAR_PER_COLUMN
+    columns = [c for b in response.context["blocks"] for c in b["columns"]]
+    assert len(asked) == sum(min(per_column, len(c["measures"])) for c in columns) == 6
+    skane_2 = next(b for b in response.context["blocks"] if b["number"] == 2)["columns"][0]
+    names = [m["name"] for m in skane_2["measures"]]
+    assert names == ["Kompetensförsörjning i vården", "Vårdlyft", "Lärlingar", "Yrkesvux"]
+    assert [bool(m["similar"]) for m in skane_2["measures"]] == [True, True, False, False]
+    assert [m["similar_elsewhere"] for m in skane_2["measures"]] == [False, False, True, True]
+    html = response.content.decode()
+    pk = next(m for m in skane_2["measures"] if m["name"] == "Yrkesvux")["url"]
+    assert f'<a href="{pk}#h-similar">Liknande insatser' in html
+
+
+def test_json_asks_only_the_datas_version(client, catalogue, django_assert_num_queries):
+    client.get("/")  # the process reads the data's snapshot once per change of the data
+    with django_assert_num_queries(1):
+        response = client.get(f"{COMPARE}?region=skane&region=orebro&format=json")
+    assert response.status_code == 200 and len(response.json()["regions"]) == 2

@@ -154,3 +154,19 @@ def test_similar_within_keeps_other_compared_regions_only():
     allowed = {1: "skane", 2: "gotland", 3: "gotland", 4: "orebro"}
     assert similar_within([9, 1, 2, 4, 3], allowed, "skane", limit=2) == [2, 4]
     assert similar_within([1], allowed, "skane", limit=2) == []
+
+
+def test_facts_of_the_snapshots_rows_keep_their_frameworks_and_global_goals():
+    from catalogue.snapshot import Row
+
+    rows = [
+        Row(7, 1, 20, 3, False, "A", (10, 11), frozenset({"rus"}), frozenset({8}), 5),
+        Row(8, 2, 30, 3, False, "B", (), frozenset(), frozenset(), 6),
+    ]
+    facts = crosswalk.facts_of(
+        rows, region_slugs={1: "skane", 2: "gotland"}, chapter_numbers={20: 2, 30: 7}
+    )
+    assert facts == [
+        Fact(7, "skane", 2, frozenset({"rus"}), frozenset({8}), frozenset({10, 11})),
+        Fact(8, "gotland", 7),
+    ]
