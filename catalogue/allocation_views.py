@@ -21,10 +21,10 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
+from .caching import cached_page
 from .filters import swedish_key
 from .models import AllocationAnswer, Chapter, Project, Region
-from .page_context import edition_context, edition_json, edition_of, with_year
-from .views import cached_page, wants
+from .page_context import edition_context, edition_json, edition_of, wants, with_year
 
 EXCERPT_WORDS = 40
 

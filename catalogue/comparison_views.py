@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from . import crosswalk
+from .caching import cached_page
 from .charts import bar_chart
 from .crosswalk import THEMATIC_CHAPTERS
 from .filters import search_module, swedish_key
@@ -26,8 +27,8 @@ from .page_context import (
     framework_labels,
     list_url,
     sdg_labels,
+    wants,
 )
-from .views import cached_page, wants
 
 MIN_REGIONS, MAX_REGIONS = 2, 4
 SIMILAR_SHOWN = 2  # similar measures of the other regions shown under each measure

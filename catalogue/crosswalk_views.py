@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from . import crosswalk
+from .caching import cached_page
 from .charts import bar_chart, heat_level
 from .crosswalk import SDG_NUMBERS, THEMATIC_CHAPTERS, Matrix
 from .filters import swedish_key
@@ -32,9 +33,9 @@ from .page_context import (
     list_url,
     sdg_columns,
     sdg_labels,
+    wants,
     with_year,
 )
-from .views import cached_page, wants
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""What the comparison pages (the cross-walk, regions side by side, chapter 8 by question) share:
-the edition they are about, links into the measure list, and the labels of chapters,
-frameworks and global goals in the page's language."""
+"""What the pages share: the edition they are about (`EditionMixin` for the class-based pages,
+`edition_of` for the comparison pages), `?format=` answers, and, for the comparison pages (the
+cross-walk, regions side by side, chapter 8 by question), links into the measure list and the
+labels of chapters, frameworks and global goals in the page's language."""
 
 from __future__ import annotations
 
@@ -15,6 +16,27 @@ from .editions import YEAR_PARAMETER, EditionScope, scope_from
 from .filters import SDG_NAMES, chapter_name
 from .models import Chapter, Goal
 from .reference import CHAPTERS
+
+
+def wants(request, fmt: str) -> bool:
+    return request.GET.get("format") == fmt
+
+
+class EditionMixin:
+    """Pages about one edition: `self.edition`, and `edition` in the context (the year choice,
+    links that keep the year, the footer's source)."""
+
+    allow_all_editions = False
+
+    def dispatch(self, request, *args, **kwargs):
+        # ?year=, the latest by default; an unknown year is a 404.
+        self.edition = scope_from(request, allow_all=self.allow_all_editions)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["edition"] = self.edition
+        return context
 
 
 def edition_of(request) -> EditionScope:

@@ -236,7 +236,7 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "index"))
 # workers, so it is the app user's alone.
 private_dir(SEARCH_INDEX_DIR)
 
-# Public pages served whole from the cache while the data are unchanged (catalogue.views
+# Public pages served whole from the cache while the data are unchanged (catalogue.caching
 # .cached_page, keyed by catalogue.snapshot.data_version(), so an import or any admin save shows
 # at once); 0 turns it off. Each gunicorn worker keeps its own local-memory cache.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
