@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.generic import TemplateView
 
+from .caching import cached_page, snapshot_of
 from .models import AllocationAnswer, Chapter, Project
 from .page_context import (
     RegionRef,
@@ -27,9 +28,9 @@ from .page_context import (
     edition_json,
     edition_of,
     regions_by_name,
+    wants,
     with_year,
 )
-from .views import cached_page, snapshot_of, wants
 
 EXCERPT_WORDS = 40
 

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from . import selectors
+from .caching import cached_page, snapshot_of
 from .models import Measure, Region
-from .views import EditionMixin, cached_page, snapshot_of
+from .page_context import EditionMixin
 
 # A diff of texts longer than this many words is not worth reading word by word (and
 # SequenceMatcher grows with the product of the lengths): the page shows both texts instead.

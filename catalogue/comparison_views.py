@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from . import crosswalk
+from .caching import cached_page, snapshot_of
 from .charts import bar_chart
 from .crosswalk import THEMATIC_CHAPTERS
 from .filters import search_module
@@ -36,8 +37,8 @@ from .page_context import (
     list_url,
     regions_by_name,
     sdg_labels,
+    wants,
 )
-from .views import cached_page, snapshot_of, wants
 
 MIN_REGIONS, MAX_REGIONS = 2, 4
 SIMILAR_SHOWN = 2  # similar measures of the other regions shown under each measure

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from . import crosswalk
+from .caching import cached_page, snapshot_of
 from .charts import bar_chart, heat_level
 from .crosswalk import SDG_NUMBERS, THEMATIC_CHAPTERS, Matrix
 from .models import NoMeasures, Region
@@ -34,10 +35,10 @@ from .page_context import (
     regions_by_name,
     sdg_columns,
     sdg_labels,
+    wants,
     with_year,
 )
 from .selectors import swedish_key
-from .views import cached_page, snapshot_of, wants
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Editors see paragraphs, bold, italics and lists instead of raw `<p>`/`<ul><li>`; the toolbar
 offers exactly the structure the report's cells carry (importer.html.ALLOWED_TAGS). What the
 editor sends is still only a suggestion: the admin's forms pass it through the importer's
-sanitizer on save (catalogue.admin.SanitizedHtmlForm), as for every other write path.
+sanitizer on save (catalogue.admin_curated.SanitizedHtmlForm), as for every other write path.
 
 The package's own widget loads its modules through an inline import map, which the Content
 Security Policy forbids (no inline scripts). This widget loads one static module of ours instead

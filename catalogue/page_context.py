@@ -1,10 +1,13 @@
-"""What the comparison pages (the cross-walk, regions side by side, chapter 8 by question) share:
-the edition they are about, its measures as the cross-walk's facts, the regions, links into the
-measure list, and the labels of chapters, frameworks and global goals in the page's language.
+"""What the pages share: the edition they are about (`EditionMixin` for the class-based pages,
+`edition_of` for the comparison pages), `?format=` answers, and, for the comparison pages (the
+cross-walk, regions side by side, chapter 8 by question), the edition's measures as the
+cross-walk's facts, the regions, links into the measure list, and the labels of chapters,
+frameworks and global goals in the page's language.
 
-The measures, regions and chapters come from the data's in-memory snapshot (catalogue.snapshot),
-the representation the measure list counts its facets from (catalogue.selectors): the pages
-count the same rows by the same rule, and read nothing of them from the database.
+The comparison pages' measures, regions and chapters come from the data's in-memory snapshot
+(catalogue.snapshot), the representation the measure list counts its facets from
+(catalogue.selectors): they count the same rows by the same rule, and read none of them from the
+database.
 """
 
 from __future__ import annotations
@@ -23,6 +26,27 @@ from .filters import SDG_NAMES, chapter_name
 from .models import Goal
 from .reference import CHAPTERS
 from .snapshot import Snapshot
+
+
+def wants(request, fmt: str) -> bool:
+    return request.GET.get("format") == fmt
+
+
+class EditionMixin:
+    """Pages about one edition: `self.edition`, and `edition` in the context (the year choice,
+    links that keep the year, the footer's source)."""
+
+    allow_all_editions = False
+
+    def dispatch(self, request, *args, **kwargs):
+        # ?year=, the latest by default; an unknown year is a 404.
+        self.edition = scope_from(request, allow_all=self.allow_all_editions)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["edition"] = self.edition
+        return context
 
 
 def edition_of(request) -> EditionScope:

@@ -7,7 +7,7 @@ times the data). Instead each process holds a `Snapshot`: per measure its region
 report, curation, goals, name, source line and lineage links, as plain tuples, read in seven
 queries. `current()` returns it and reads it again when `data_version()` has changed, so an
 import or an admin's save shows on the next request, in every process and on every node. The
-same version keys the page cache and the pages' ETags (catalogue.views.cached_page).
+same version keys the page cache and the pages' ETags (catalogue.caching.cached_page).
 
 Regions, chapters and reports (the editions) are read with it, once per version too
 (`Dimensions`): renaming one bumps the DataStamp. Each row also carries what the editions need:

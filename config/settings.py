@@ -242,7 +242,7 @@ SEARCH_TIME_LIMIT = float(os.environ.get("SEARCH_TIME_LIMIT", "0.5"))
 SEARCH_RATE_LIMIT = int(os.environ.get("SEARCH_RATE_LIMIT", "30"))
 SEARCH_RATE_WINDOW = int(os.environ.get("SEARCH_RATE_WINDOW", "10"))
 
-# Public pages served whole from the cache while the data are unchanged (catalogue.views
+# Public pages served whole from the cache while the data are unchanged (catalogue.caching
 # .cached_page, keyed by catalogue.snapshot.data_version(), so an import or any admin save shows
 # at once); 0 turns it off. Each gunicorn worker keeps its own local-memory cache.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))

@@ -4,7 +4,7 @@ a way back and a search box; and the favicon."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from catalogue import views
+from catalogue import region_views
 from tests.catalogue.view_fixtures import PLAIN_STORAGES
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_500(client, monkeypatch, language, heading):
     def broken(self, **kwargs):
         raise RuntimeError("test")
 
-    monkeypatch.setattr(views.RegionListView, "get_context_data", broken)
+    monkeypatch.setattr(region_views.RegionListView, "get_context_data", broken)
     client.raise_request_exception = False
     response = client.get("/regioner/", headers={"accept-language": language})
     assert_error_page(response, 500, heading)
@@ -64,7 +64,7 @@ def test_403(client, monkeypatch, language, heading):
     def forbidden(self, **kwargs):
         raise PermissionDenied
 
-    monkeypatch.setattr(views.RegionListView, "get_context_data", forbidden)
+    monkeypatch.setattr(region_views.RegionListView, "get_context_data", forbidden)
     response = client.get("/regioner/", headers={"accept-language": language})
     assert_error_page(response, 403, heading)
 

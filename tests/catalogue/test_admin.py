@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from catalogue import admin as catalogue_admin
+from catalogue import admin_index
 from catalogue.models import (
     AllocationAnswer,
     Chapter,
@@ -152,7 +153,7 @@ def index_calls(monkeypatch):
         def catch_up():  # this node applies the log after the commit
             calls.append(("apply",))
 
-    monkeypatch.setattr(catalogue_admin, "_search_module", lambda: FakeSearch)
+    monkeypatch.setattr(admin_index, "_search_module", lambda: FakeSearch)
     return calls
 
 
@@ -390,10 +391,10 @@ def test_index_failure_keeps_the_save_and_tells_the_editor(measure, admin_client
         def catch_up():
             raise OSError("index locked")
 
-    monkeypatch.setattr(catalogue_admin, "_search_module", lambda: BrokenSearch)
+    monkeypatch.setattr(admin_index, "_search_module", lambda: BrokenSearch)
     # In production the callback runs as the admin view's transaction commits, inside the
     # request; the test's outer transaction never commits, so run it at once instead.
-    monkeypatch.setattr(catalogue_admin.transaction, "on_commit", lambda func, **kw: func())
+    monkeypatch.setattr(admin_index.transaction, "on_commit", lambda func, **kw: func())
     save_measure(admin_client, measure, name="Sparas ändå")
     measure.refresh_from_db()
     assert measure.name == "Sparas ändå"

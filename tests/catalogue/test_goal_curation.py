@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
-from catalogue import admin as catalogue_admin
+from catalogue import admin_goals
 from catalogue.goal_curation import goals_by_key, merge_goals
 from catalogue.models import Goal, GoalAlias, Measure, Region
 from importer.loader import load_report
@@ -104,7 +104,7 @@ def editor_client(settings, monkeypatch):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    monkeypatch.setattr(catalogue_admin, "schedule_index", lambda request, **ids: None)
+    monkeypatch.setattr(admin_goals, "schedule_index", lambda request, **ids: None)
     user = User.objects.create_user("redaktor", password="not-used-here-8472", is_staff=True)
     user.groups.add(Group.objects.get(name="Redaktör"))
     client = Client()

@@ -692,7 +692,7 @@ def test_swedish_alphabetical_order():
     ],
 )
 def test_tile_shades_spread_between_lowest_and_highest(counts, bins):
-    from catalogue.views import shade, shade_bins
+    from catalogue.home_views import shade, shade_bins
 
     assert shade_bins(counts) == bins
     assert shade(0, bins) == 0
