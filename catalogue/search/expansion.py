@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from catalogue.search import compounds, query
-from catalogue.search.words import SWEDISH_STOPWORDS, stem
+from catalogue.search import abbreviations, compounds, query
+from catalogue.search.words import SWEDISH_STOPWORDS, has_swedish_letters, stem
 
 MIN_PART = 4
 MIN_REST = 3
@@ -39,6 +39,12 @@ SCAN_LIMIT = 1000
 COMPOUND_BOOST = 0.25
 PARTS_BOOST = 0.5
 ABBREVIATION_BOOST = 0.5
+RESTORED_BOOST = 0.8
+SYNONYM_BOOST = 0.5
+# A word typed without å/ä/ö is tried with them in at most this many spellings
+# (a → a/å/ä, o → o/ö; "lakemedel" → "läkemedel").
+MAX_SPELLINGS = 256
+_VARIANTS = {"a": "aåä", "o": "oö"}
 
 
 @dataclass
@@ -48,9 +54,10 @@ class Expanded:
     forms: set[str] = field(default_factory=set)  # word forms as written (`exact`)
     stems: set[str] = field(default_factory=set)  # stems of words that end with a query word
     abbreviations: list[tuple[str, str]] = field(default_factory=list)  # (abbreviation, meaning)
+    synonyms: list[tuple[str, str]] = field(default_factory=list)  # (word, synonym)
 
     def __bool__(self) -> bool:
-        return bool(self.forms or self.stems or self.abbreviations)
+        return bool(self.forms or self.stems or self.abbreviations or self.synonyms)
 
 
 def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[str], object]):
@@ -99,9 +106,19 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
 
     def _with_alternatives(node, word: str):
         alternatives = []
-        stemmed = stem(word)
         budget[0] -= 1
-        if budget[0] >= 0 and word.isalpha() and len(stemmed) >= MIN_PART:
+        spellings = [word]
+        restored = _restored(reader, word) if budget[0] >= 0 else None
+        if restored:
+            # Typed without å/ä/ö: the folded field finds the word itself; its compounds and
+            # parts are found through the spelling with them.
+            spellings = [restored]
+            expanded.forms.add(restored)
+            alternatives.append(_boosted(parse(restored), RESTORED_BOOST))
+        for spelling in spellings:
+            stemmed = stem(spelling)
+            if budget[0] < 0 or not spelling.isalpha() or len(stemmed) < MIN_PART:
+                continue
             forms = _longer_terms(reader, "exact", stemmed, exclude_stem=stemmed)
             if forms:
                 expanded.forms.update(forms)
@@ -110,10 +127,14 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
             if backwards:
                 expanded.stems.update(t[::-1] for t in backwards)
                 alternatives += [wq.Term("reversed", t, boost=COMPOUND_BOOST) for t in backwards]
-            parts = _parts(reader, word)
+            parts = _parts(reader, spelling)
             if parts:
                 expanded.forms.update(parts)
                 alternatives.append(_boosted(parse(" ".join(parts)), PARTS_BOOST / len(parts)))
+        for synonym in abbreviations.synonyms().get(stem(spellings[0]), ()):
+            expanded.synonyms.append((word, synonym))
+            expanded.forms.add(synonym)
+            alternatives.append(_boosted(parse(synonym), SYNONYM_BOOST))
         for meaning in meanings.get(word, ()):
             expanded.abbreviations.append((word, meaning))
             text = _rewritten(reader, meaning)
@@ -187,6 +208,40 @@ def _parts(reader, word: str) -> list[str] | None:
         if head.endswith("s") and len(head) > MIN_PART and known(head[:-1]):
             return [head[:-1], tail]
     return None
+
+
+def _restored(reader, word: str) -> str | None:
+    """The spelling with å/ä/ö of a word typed without them that the texts use most, if the
+    word as typed is rarer ("lakemedel" → "läkemedel", "utlandsk" → "utländsk"): a word is
+    counted as written (`exact`) or as the start of longer words (its stem a prefix there)."""
+    if has_swedish_letters(word) or len(word) < MIN_PART or not word.isalpha():
+        return None
+    slots = [_VARIANTS.get(c, c) for c in word]
+    count = 1
+    for slot in slots:
+        count *= len(slot)
+    if count <= 1 or count > MAX_SPELLINGS:
+        return None
+
+    def weight(spelling: str) -> int:
+        found = reader.doc_frequency("exact", spelling)
+        if found:
+            return found
+        stemmed = stem(spelling)
+        for raw in itertools.islice(reader.expand_prefix("exact", stemmed), 1):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            return 1 if term.startswith(stemmed) else 0
+        return 0
+
+    best, best_weight = None, weight(word)
+    for letters in itertools.product(*slots):
+        spelling = "".join(letters)
+        if spelling == word:
+            continue
+        found = weight(spelling)
+        if found > best_weight:
+            best, best_weight = spelling, found
+    return best
 
 
 def _known(reader, word: str) -> bool:
