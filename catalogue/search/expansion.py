@@ -41,6 +41,25 @@ PARTS_BOOST = 0.5
 ABBREVIATION_BOOST = 0.5
 RESTORED_BOOST = 0.8
 SYNONYM_BOOST = 0.5
+BASE_FORM_BOOST = 0.9
+# Endings after which a word ending in -el, -er or -en loses its e ("kluster" → "klustren",
+# "regel" → "regler", "öken" → "öknar"), longest first: Snowball stems the two apart.
+_E_DROPPING_ENDINGS = (
+    "erna",
+    "arna",
+    "orna",
+    "ena",
+    "ets",
+    "ens",
+    "en",
+    "et",
+    "ar",
+    "er",
+    "or",
+    "na",
+    "a",
+)
+_VOWELS = frozenset("aeiouyåäö")
 # A word typed without å/ä/ö is tried with them in at most this many spellings
 # (a → a/å/ä, o → o/ö; "lakemedel" → "läkemedel").
 MAX_SPELLINGS = 256
@@ -115,6 +134,11 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
             spellings = [restored]
             expanded.forms.add(restored)
             alternatives.append(_boosted(parse(restored), RESTORED_BOOST))
+        base = _base_form(reader, spellings[0]) if budget[0] >= 0 else None
+        if base:
+            spellings.append(base)
+            expanded.forms.add(base)
+            alternatives.append(_boosted(parse(base), BASE_FORM_BOOST))
         for spelling in spellings:
             stemmed = stem(spelling)
             if budget[0] < 0 or not spelling.isalpha() or len(stemmed) < MIN_PART:
@@ -210,6 +234,24 @@ def _parts(reader, word: str) -> list[str] | None:
     return None
 
 
+def _base_form(reader, word: str) -> str | None:
+    """The dictionary form the texts write of an inflected word whose stem differs from it,
+    because the form dropped the e of an -el/-er/-en ending ("klustren" → "kluster",
+    "cyklar" → "cykel"): one of the field's frequent words of that kind, found in the index."""
+    if len(word) < MIN_PART + 2 or not word.isalpha():
+        return None
+    for ending in _E_DROPPING_ENDINGS:
+        if not word.endswith(ending):
+            continue
+        rest = word[: -len(ending)]
+        if len(rest) < 3 or rest[-1] not in "lrn" or rest[-2] in _VOWELS:
+            continue
+        base = rest[:-1] + "e" + rest[-1]
+        if stem(base) != stem(word) and reader.doc_frequency("exact", base) > 0:
+            return base
+    return None
+
+
 def _restored(reader, word: str) -> str | None:
     """The spelling with å/ä/ö of a word typed without them that the texts use most, if the
     word as typed is rarer ("lakemedel" → "läkemedel", "utlandsk" → "utländsk"): a word is
@@ -261,16 +303,34 @@ def is_known_word(reader, word: str) -> bool:
     )
 
 
-def rewrite_coordinations(text: str, known: Callable[[str], bool]) -> str:
+def rewrite_coordinations(text: str, known: Callable[[str], bool], *, parts: bool = False) -> str:
     """ "studie- och yrkesvägledning" → "(studievägledning OR yrkesvägledning)" (see
     compounds.coordinations): a measure about either is about what the words name together.
-    The rest of the text unchanged."""
+    The rest of the text unchanged.
+
+    With `parts` (a query), a compound the texts never write is searched as its two parts
+    instead ("mat- och dryckesföretag" → "((mat företag) OR (dryck företag))"): the texts
+    may well write "företag inom mat" or "livsmedelsföretag"."""
 
     def replace(match):
         written = compounds.coordinations(match.group(), known)
         if not written:
             return match.group()
-        return "(" + " OR ".join([*written, match.group(2)]) + ")"
+        last = match.group(2).lower()
+        head = compounds.compound_head(last, known) if parts else None
+        alternatives = []
+        for word in [*written, last]:
+            modifier = word[: len(word) - len(head)] if head else ""
+            if not head or known(word) or len(modifier) < 3:
+                alternatives.append(word)
+                continue
+            for ending in ("es", "s"):  # a linking s or es: "dryckes|företag"
+                base = modifier.removesuffix(ending)
+                if base != modifier and len(base) >= 3 and known(base):
+                    modifier = base
+                    break
+            alternatives.append(f"({modifier} {head})")
+        return "(" + " OR ".join(alternatives) + ")"
 
     return compounds.COORDINATION.sub(replace, text)
 
