@@ -41,6 +41,7 @@ PARTS_BOOST = 0.5
 ABBREVIATION_BOOST = 0.5
 RESTORED_BOOST = 0.8
 SYNONYM_BOOST = 0.5
+MAX_ABBREVIATION = 5  # letters of an abbreviation matched only as written
 BASE_FORM_BOOST = 0.9
 # Endings after which a word ending in -el, -er or -en loses its e ("kluster" → "klustren",
 # "regel" → "regler", "öken" → "öknar"), longest first: Snowball stems the two apart.
@@ -165,6 +166,9 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
             # Divided among the meaning's words: several words must not outweigh the one written.
             size = max(1, len([w for w in text.split() if w.lower() not in SWEDISH_STOPWORDS]))
             alternatives.append(_boosted(parse(text), ABBREVIATION_BOOST / size))
+        if word in meanings and len(word) <= MAX_ABBREVIATION:
+            # An abbreviation is matched as written, not by its stem: RIS is not "RISE".
+            node = wq.And([node, wq.Term("exact", word, boost=0)], boost=node.boost)
         if not alternatives:
             return node
         return wq.Or([node, *alternatives])

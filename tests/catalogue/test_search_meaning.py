@@ -29,6 +29,7 @@ TEXTS = {
     "kluster": ("Uppsala", "Tillväxtkluster", "Ett kluster för företag i länet."),
     "lakemedel": ("Skåne", "Life science", "Nätverk för läkemedel och läkemedelsföretagen."),
     "mat": ("Kalmar", "Företag inom mat", "Rådgivning till företag som förädlar mat."),
+    "rise": ("Västerbotten", "Green Battery, RISE Processum", "Batterier av skog."),
     "upph": ("Gävleborg", "Innovationsupphandling", "Offentliga aktörer och deras upphandling."),
 }
 
@@ -140,3 +141,8 @@ def test_a_rare_phrase_is_followed_by_its_words_in_any_form(index):
     assert index["upph"].pk in result.ids
     assert result.notes.phrase_hits == 0 and result.notes.phrase_words >= 1
     assert search.search('"offentliga aktörer"').notes.phrase_words == 0  # the phrase is found
+
+
+def test_an_abbreviation_is_matched_as_written_not_by_its_stem(index):
+    assert index["rise"].pk in search.search("rise").ids
+    assert index["rise"].pk not in search.search("RIS").ids  # stem("rise") is "ris"
