@@ -63,7 +63,7 @@ _E_DROPPING_ENDINGS = (
 _VOWELS = frozenset("aeiouyåäö")
 # A word typed without å/ä/ö is tried with them in at most this many spellings
 # (a → a/å/ä, o → o/ö; "lakemedel" → "läkemedel").
-MAX_SPELLINGS = 256
+MAX_SPELLINGS = 81
 _VARIANTS = {"a": "aåä", "o": "oö"}
 
 
