@@ -61,9 +61,9 @@ _E_DROPPING_ENDINGS = (
     "a",
 )
 _VOWELS = frozenset("aeiouyåäö")
-# A word typed without å/ä/ö is tried with them in at most this many spellings
-# (a → a/å/ä, o → o/ö; "lakemedel" → "läkemedel").
-MAX_SPELLINGS = 81
+# A word typed without å/ä/ö is tried with them (a → a/å/ä, o → o/ö; "lakemedel" →
+# "läkemedel"), at most this many spellings at a time.
+MAX_SPELLINGS = 27
 _VARIANTS = {"a": "aåä", "o": "oö"}
 
 
@@ -259,35 +259,44 @@ def _base_form(reader, word: str) -> str | None:
 def _restored(reader, word: str) -> str | None:
     """The spelling with å/ä/ö of a word typed without them that the texts use most, if the
     word as typed is rarer ("lakemedel" → "läkemedel", "utlandsk" → "utländsk"): a word is
-    counted as written (`exact`) or as the start of longer words (its stem a prefix there)."""
+    counted as written (`exact`) or as the start of longer words (its stem a prefix there).
+
+    Spellings are built letter by letter; within the stem's length a spelling goes on only
+    while some word of the texts begins with it, so few of the 3 × 2 choices per a and o are
+    ever looked up, and at most MAX_SPELLINGS spellings are alive at a time."""
     if has_swedish_letters(word) or len(word) < MIN_PART or not word.isalpha():
         return None
-    slots = [_VARIANTS.get(c, c) for c in word]
-    count = 1
-    for slot in slots:
-        count *= len(slot)
-    if count <= 1 or count > MAX_SPELLINGS:
+    if not any(c in _VARIANTS for c in word):
         return None
+    checked = len(stem(word))
+    spellings = [""]
+    for i, letter in enumerate(word):
+        grown = [s + choice for s in spellings for choice in _VARIANTS.get(letter, letter)]
+        if letter in _VARIANTS and i < checked:
+            grown = [s for s in grown if _begins_a_word(reader, s)]
+        spellings = grown[:MAX_SPELLINGS]
+        if not spellings:
+            return None
 
     def weight(spelling: str) -> int:
         found = reader.doc_frequency("exact", spelling)
         if found:
             return found
-        stemmed = stem(spelling)
-        for raw in itertools.islice(reader.expand_prefix("exact", stemmed), 1):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            return 1 if term.startswith(stemmed) else 0
-        return 0
+        return 1 if _begins_a_word(reader, stem(spelling)) else 0
 
     best, best_weight = None, weight(word)
-    for letters in itertools.product(*slots):
-        spelling = "".join(letters)
+    for spelling in spellings:
         if spelling == word:
             continue
         found = weight(spelling)
         if found > best_weight:
             best, best_weight = spelling, found
     return best
+
+
+def _begins_a_word(reader, prefix: str) -> bool:
+    """Whether some word of the texts (`exact`) begins with `prefix`."""
+    return any(True for _ in itertools.islice(reader.expand_prefix("exact", prefix), 1))
 
 
 def _known(reader, word: str) -> bool:
