@@ -61,6 +61,7 @@ _E_DROPPING_ENDINGS = (
     "a",
 )
 _VOWELS = frozenset("aeiouyåäö")
+_LATIN_STEMS = ("centr", "muse", "gymnasi", "kriteri", "stipendi")
 # A word typed without å/ä/ö is tried with them (a → a/å/ä, o → o/ö; "lakemedel" →
 # "läkemedel"), at most this many spellings at a time.
 MAX_SPELLINGS = 27
@@ -253,6 +254,18 @@ def _base_form(reader, word: str) -> str | None:
         base = rest[:-1] + "e" + rest[-1]
         if stem(base) != stem(word) and reader.doc_frequency("exact", base) > 0:
             return base
+    # Latin nouns in -um: "centrum", "centret", "centra" ("lärcentrum" → "lärcentra").
+    for ending in ("um", "et", "a"):
+        if word.endswith(ending) and word[: -len(ending)].endswith(_LATIN_STEMS):
+            rest = word[: -len(ending)]
+            found = [
+                (reader.doc_frequency("exact", rest + other), rest + other)
+                for other in ("um", "et", "a")
+                if other != ending
+            ]
+            frequency, base = max(found)
+            if frequency and stem(base) != stem(word):
+                return base
     return None
 
 

@@ -29,6 +29,7 @@ TEXTS = {
     "kluster": ("Uppsala", "Tillväxtkluster", "Ett kluster för företag i länet."),
     "lakemedel": ("Skåne", "Life science", "Nätverk för läkemedel och läkemedelsföretagen."),
     "mat": ("Kalmar", "Företag inom mat", "Rådgivning till företag som förädlar mat."),
+    "larc": ("Kronoberg", "Lärcentra i länet", "Kommunernas lärcentra samverkar."),
     "rise": ("Västerbotten", "Green Battery, RISE Processum", "Batterier av skog."),
     "upph": ("Gävleborg", "Innovationsupphandling", "Offentliga aktörer och deras upphandling."),
 }
@@ -120,6 +121,8 @@ def test_a_curated_synonym_finds_the_other_word_after_the_word_itself(index):
 
 def test_an_inflected_form_that_drops_an_e_finds_the_base_form(index):
     assert index["kluster"].pk in search.search("klustren").ids
+    result = search.search("lärcentrum")  # a Latin noun in -um: "lärcentra"
+    assert index["larc"].pk in result.ids and result.notes.corrected_from is None
 
 
 def test_a_word_typed_without_swedish_letters_finds_its_compounds(index):
