@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from catalogue.search.words import SWEDISH_STOPWORDS
+from catalogue.search.words import SWEDISH_STOPWORDS, stem
 
 CURATED = Path(__file__).with_name("abbreviations.txt")
+SYNONYMS = Path(__file__).with_name("synonyms.txt")
 MAX_WORDS = 8  # words an abbreviation may stand for
 
 # "(KKN)", "(FoI)": two to seven letters or digits, first a capital, at least two capitals.
@@ -67,3 +68,18 @@ def merged(from_texts: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
             forms = merged.setdefault(abbreviation.lower(), [])
             forms.extend(m for m in meanings if m not in forms)
     return {key: tuple(forms) for key, forms in merged.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """The curated synonyms (synonyms.txt): a word's stem → the other words of its group."""
+    found: dict[str, tuple[str, ...]] = {}
+    for line in SYNONYMS.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        group = [w.strip().lower() for w in line.split("|") if w.strip()]
+        for word in group:
+            others = tuple(w for w in group if w != word)
+            found[stem(word)] = tuple(dict.fromkeys((*found.get(stem(word), ()), *others)))
+    return found

@@ -49,6 +49,8 @@ class SearchNotes:
     english: tuple[tuple[str, str], ...] = ()  # (English word, Swedish word) in the query
     all_words: int | None = None  # hits with every word, when hits with most of them follow
     most_words: int = 0  # hits with most (not all) of the words, after those
+    phrase_hits: int | None = None  # hits of a quoted phrase, when those of its words follow
+    phrase_words: int = 0  # hits with the phrase's words, not as a phrase, after those
     expanded: bool = False  # compounds, parts or abbreviations were searched too
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, meaning) searched
     coordinations: tuple[str, ...] = ()  # "studievägledning" from "studie- och yrkesvägledning"
@@ -104,7 +106,7 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
     if not parsed_ok:
         text = query_module.plain_words(text)
     known = _known_word(reader)
-    rewritten = expansion.rewrite_coordinations(text, known)
+    rewritten = expansion.rewrite_coordinations(text, known, parts=True)
     if rewritten != text:
         written = query_module.plain_words(rewritten).split()
         written = tuple(w for w in written if w != "or" and w not in text.lower())
@@ -143,6 +145,11 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
         if most:
             notes = replace(notes, all_words=len(hits), most_words=len(most))
             hits += most
+    if _one_phrase(text) and len(hits) < MOST_WORDS_BELOW and not timed_out:
+        loose = _phrase_words(searcher, text, {pk for pk, _ in hits}, limit, meanings)
+        if loose:
+            notes = replace(notes, phrase_hits=len(hits), phrase_words=len(loose))
+            hits += loose
     suggestion = suggest(searcher, text)
     if not hits and suggestion and not corrected:
         # Nothing found, and a near word is known ("larcentrum" → "lärcentra"): show its hits.
@@ -204,6 +211,30 @@ def _most_words(searcher, q, found: set[int], limit: int | None) -> list[tuple[i
     ranked.sort()
     most = [(pk, docnum) for _, _, pk, docnum in ranked]
     return most if limit is None else most[:limit]
+
+
+def _one_phrase(text: str) -> bool:
+    """Whether the query is one quoted phrase of several words and nothing else."""
+    stripped = text.strip()
+    return (
+        stripped.count('"') == 2
+        and stripped.startswith('"')
+        and stripped.endswith('"')
+        and len(query_module.plain_words(stripped).split()) > 1
+    )
+
+
+def _phrase_words(searcher, text: str, found: set[int], limit, meanings) -> list[tuple[int, int]]:
+    """After the hits of a quoted phrase, those of all its words anywhere, in any form
+    ("offentlig upphandling" → "offentliga aktörer … upphandlingsdirektiv"), when the phrase
+    itself is rare: searched as the same words unquoted would be."""
+    words = query_module.plain_words(text)
+    q = query_module.parse(words)
+    if q is wq.NullQuery:
+        return []
+    wider, _ = expansion.expand(q, searcher.reader(), meanings, query_module.parse)
+    results, _ = _collect(searcher, wider, limit)
+    return [(pk, docnum) for pk, docnum in _ranked_ids(searcher, results) if pk not in found]
 
 
 def _ranked_ids(searcher, results) -> list[tuple[int, int]]:

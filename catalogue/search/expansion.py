@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from catalogue.search import compounds, query
-from catalogue.search.words import SWEDISH_STOPWORDS, stem
+from catalogue.search import abbreviations, compounds, query
+from catalogue.search.words import SWEDISH_STOPWORDS, has_swedish_letters, stem
 
 MIN_PART = 4
 MIN_REST = 3
@@ -39,6 +39,33 @@ SCAN_LIMIT = 1000
 COMPOUND_BOOST = 0.25
 PARTS_BOOST = 0.5
 ABBREVIATION_BOOST = 0.5
+RESTORED_BOOST = 0.8
+SYNONYM_BOOST = 0.5
+MAX_ABBREVIATION = 5  # letters of an abbreviation matched only as written
+BASE_FORM_BOOST = 0.9
+# Endings after which a word ending in -el, -er or -en loses its e ("kluster" → "klustren",
+# "regel" → "regler", "öken" → "öknar"), longest first: Snowball stems the two apart.
+_E_DROPPING_ENDINGS = (
+    "erna",
+    "arna",
+    "orna",
+    "ena",
+    "ets",
+    "ens",
+    "en",
+    "et",
+    "ar",
+    "er",
+    "or",
+    "na",
+    "a",
+)
+_VOWELS = frozenset("aeiouyåäö")
+_LATIN_STEMS = ("centr", "muse", "gymnasi", "kriteri", "stipendi")
+# A word typed without å/ä/ö is tried with them (a → a/å/ä, o → o/ö; "lakemedel" →
+# "läkemedel"), at most this many spellings at a time.
+MAX_SPELLINGS = 27
+_VARIANTS = {"a": "aåä", "o": "oö"}
 
 
 @dataclass
@@ -48,9 +75,10 @@ class Expanded:
     forms: set[str] = field(default_factory=set)  # word forms as written (`exact`)
     stems: set[str] = field(default_factory=set)  # stems of words that end with a query word
     abbreviations: list[tuple[str, str]] = field(default_factory=list)  # (abbreviation, meaning)
+    synonyms: list[tuple[str, str]] = field(default_factory=list)  # (word, synonym)
 
     def __bool__(self) -> bool:
-        return bool(self.forms or self.stems or self.abbreviations)
+        return bool(self.forms or self.stems or self.abbreviations or self.synonyms)
 
 
 def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[str], object]):
@@ -99,9 +127,24 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
 
     def _with_alternatives(node, word: str):
         alternatives = []
-        stemmed = stem(word)
         budget[0] -= 1
-        if budget[0] >= 0 and word.isalpha() and len(stemmed) >= MIN_PART:
+        spellings = [word]
+        restored = _restored(reader, word) if budget[0] >= 0 else None
+        if restored:
+            # Typed without å/ä/ö: the folded field finds the word itself; its compounds and
+            # parts are found through the spelling with them.
+            spellings = [restored]
+            expanded.forms.add(restored)
+            alternatives.append(_boosted(parse(restored), RESTORED_BOOST))
+        base = _base_form(reader, spellings[0]) if budget[0] >= 0 else None
+        if base:
+            spellings.append(base)
+            expanded.forms.add(base)
+            alternatives.append(_boosted(parse(base), BASE_FORM_BOOST))
+        for spelling in spellings:
+            stemmed = stem(spelling)
+            if budget[0] < 0 or not spelling.isalpha() or len(stemmed) < MIN_PART:
+                continue
             forms = _longer_terms(reader, "exact", stemmed, exclude_stem=stemmed)
             if forms:
                 expanded.forms.update(forms)
@@ -110,16 +153,23 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
             if backwards:
                 expanded.stems.update(t[::-1] for t in backwards)
                 alternatives += [wq.Term("reversed", t, boost=COMPOUND_BOOST) for t in backwards]
-            parts = _parts(reader, word)
+            parts = _parts(reader, spelling)
             if parts:
                 expanded.forms.update(parts)
                 alternatives.append(_boosted(parse(" ".join(parts)), PARTS_BOOST / len(parts)))
+        for synonym in abbreviations.synonyms().get(stem(spellings[0]), ()):
+            expanded.synonyms.append((word, synonym))
+            expanded.forms.add(synonym)
+            alternatives.append(_boosted(parse(synonym), SYNONYM_BOOST))
         for meaning in meanings.get(word, ()):
             expanded.abbreviations.append((word, meaning))
             text = _rewritten(reader, meaning)
             # Divided among the meaning's words: several words must not outweigh the one written.
             size = max(1, len([w for w in text.split() if w.lower() not in SWEDISH_STOPWORDS]))
             alternatives.append(_boosted(parse(text), ABBREVIATION_BOOST / size))
+        if word in meanings and len(word) <= MAX_ABBREVIATION:
+            # An abbreviation is matched as written, not by its stem: RIS is not "RISE".
+            node = wq.And([node, wq.Term("exact", word, boost=0)], boost=node.boost)
         if not alternatives:
             return node
         return wq.Or([node, *alternatives])
@@ -189,6 +239,79 @@ def _parts(reader, word: str) -> list[str] | None:
     return None
 
 
+def _base_form(reader, word: str) -> str | None:
+    """The dictionary form the texts write of an inflected word whose stem differs from it,
+    because the form dropped the e of an -el/-er/-en ending ("klustren" → "kluster",
+    "cyklar" → "cykel"): one of the field's frequent words of that kind, found in the index."""
+    if len(word) < MIN_PART + 2 or not word.isalpha():
+        return None
+    for ending in _E_DROPPING_ENDINGS:
+        if not word.endswith(ending):
+            continue
+        rest = word[: -len(ending)]
+        if len(rest) < 3 or rest[-1] not in "lrn" or rest[-2] in _VOWELS:
+            continue
+        base = rest[:-1] + "e" + rest[-1]
+        if stem(base) != stem(word) and reader.doc_frequency("exact", base) > 0:
+            return base
+    # Latin nouns in -um: "centrum", "centret", "centra" ("lärcentrum" → "lärcentra").
+    for ending in ("um", "et", "a"):
+        if word.endswith(ending) and word[: -len(ending)].endswith(_LATIN_STEMS):
+            rest = word[: -len(ending)]
+            found = [
+                (reader.doc_frequency("exact", rest + other), rest + other)
+                for other in ("um", "et", "a")
+                if other != ending
+            ]
+            frequency, base = max(found)
+            if frequency and stem(base) != stem(word):
+                return base
+    return None
+
+
+def _restored(reader, word: str) -> str | None:
+    """The spelling with å/ä/ö of a word typed without them that the texts use most, if the
+    word as typed is rarer ("lakemedel" → "läkemedel", "utlandsk" → "utländsk"): a word is
+    counted as written (`exact`) or as the start of longer words (its stem a prefix there).
+
+    Spellings are built letter by letter; within the stem's length a spelling goes on only
+    while some word of the texts begins with it, so few of the 3 × 2 choices per a and o are
+    ever looked up, and at most MAX_SPELLINGS spellings are alive at a time."""
+    if has_swedish_letters(word) or len(word) < MIN_PART or not word.isalpha():
+        return None
+    if not any(c in _VARIANTS for c in word):
+        return None
+    checked = len(stem(word))
+    spellings = [""]
+    for i, letter in enumerate(word):
+        grown = [s + choice for s in spellings for choice in _VARIANTS.get(letter, letter)]
+        if letter in _VARIANTS and i < checked:
+            grown = [s for s in grown if _begins_a_word(reader, s)]
+        spellings = grown[:MAX_SPELLINGS]
+        if not spellings:
+            return None
+
+    def weight(spelling: str) -> int:
+        found = reader.doc_frequency("exact", spelling)
+        if found:
+            return found
+        return 1 if _begins_a_word(reader, stem(spelling)) else 0
+
+    best, best_weight = None, weight(word)
+    for spelling in spellings:
+        if spelling == word:
+            continue
+        found = weight(spelling)
+        if found > best_weight:
+            best, best_weight = spelling, found
+    return best
+
+
+def _begins_a_word(reader, prefix: str) -> bool:
+    """Whether some word of the texts (`exact`) begins with `prefix`."""
+    return any(True for _ in itertools.islice(reader.expand_prefix("exact", prefix), 1))
+
+
 def _known(reader, word: str) -> bool:
     return word not in SWEDISH_STOPWORDS and reader.doc_frequency("exact", word) > 0
 
@@ -206,16 +329,34 @@ def is_known_word(reader, word: str) -> bool:
     )
 
 
-def rewrite_coordinations(text: str, known: Callable[[str], bool]) -> str:
+def rewrite_coordinations(text: str, known: Callable[[str], bool], *, parts: bool = False) -> str:
     """ "studie- och yrkesvägledning" → "(studievägledning OR yrkesvägledning)" (see
     compounds.coordinations): a measure about either is about what the words name together.
-    The rest of the text unchanged."""
+    The rest of the text unchanged.
+
+    With `parts` (a query), a compound the texts never write is searched as its two parts
+    instead ("mat- och dryckesföretag" → "((mat företag) OR (dryck företag))"): the texts
+    may well write "företag inom mat" or "livsmedelsföretag"."""
 
     def replace(match):
         written = compounds.coordinations(match.group(), known)
         if not written:
             return match.group()
-        return "(" + " OR ".join([*written, match.group(2)]) + ")"
+        last = match.group(2).lower()
+        head = compounds.compound_head(last, known) if parts else None
+        alternatives = []
+        for word in [*written, last]:
+            modifier = word[: len(word) - len(head)] if head else ""
+            if not head or known(word) or len(modifier) < 3:
+                alternatives.append(word)
+                continue
+            for ending in ("es", "s"):  # a linking s or es: "dryckes|företag"
+                base = modifier.removesuffix(ending)
+                if base != modifier and len(base) >= 3 and known(base):
+                    modifier = base
+                    break
+            alternatives.append(f"({modifier} {head})")
+        return "(" + " OR ".join(alternatives) + ")"
 
     return compounds.COORDINATION.sub(replace, text)
 

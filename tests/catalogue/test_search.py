@@ -203,7 +203,10 @@ def test_minus_excludes(index):
 
 def test_phrase(index):
     assert index["service"].pk in ids("kommersiell service")
-    assert ids('"kommersiell service"') == [index["landsbygd"].pk]
+    result = search.search('"kommersiell service"')
+    assert result.ids[0] == index["landsbygd"].pk  # the phrase first,
+    assert result.notes.phrase_hits == 1  # then the measures with both words apart
+    assert result.ids[1:] == [index["service"].pk] and result.notes.phrase_words == 1
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,13 @@ TEXTS = {
     "kkn_text": ("Västerbotten", "Design", "Kraft hos SMF inom kulturella och kreativa näringar."),
     "kkn_abbr": ("Norrbotten", "Musiknätverk", "Norrbotten som en framgångsrik KKN-region."),
     "fjall": ("Jämtland Härjedalen", "Turism i fjällen", "Hållbar turism och besöksnäring."),
+    "besok": ("Halland", "Besöksnäringens utveckling", "Stöd till besöksnäringen vid kusten."),
+    "kluster": ("Uppsala", "Tillväxtkluster", "Ett kluster för företag i länet."),
+    "lakemedel": ("Skåne", "Life science", "Nätverk för läkemedel och läkemedelsföretagen."),
+    "mat": ("Kalmar", "Företag inom mat", "Rådgivning till företag som förädlar mat."),
+    "larc": ("Kronoberg", "Lärcentra i länet", "Kommunernas lärcentra samverkar."),
+    "rise": ("Västerbotten", "Green Battery, RISE Processum", "Batterier av skog."),
+    "upph": ("Gävleborg", "Innovationsupphandling", "Offentliga aktörer och deras upphandling."),
 }
 
 
@@ -103,3 +110,42 @@ def test_the_list_page_explains(client, index):
     assert "bara vanliga småord" in page
     page = client.get("/insatser/", {"q": "KKN"}).content.decode()
     assert "prickad understrykning" in page and "KKN = kulturella och kreativa näringar" in page
+
+
+def test_a_curated_synonym_finds_the_other_word_after_the_word_itself(index):
+    found = search.search("turism").ids
+    assert found[0] == index["fjall"].pk
+    assert index["besok"].pk in found
+    assert index["fjall"].pk in search.search("besöksnäringen").ids
+
+
+def test_an_inflected_form_that_drops_an_e_finds_the_base_form(index):
+    assert index["kluster"].pk in search.search("klustren").ids
+    result = search.search("lärcentrum")  # a Latin noun in -um: "lärcentra"
+    assert index["larc"].pk in result.ids and result.notes.corrected_from is None
+
+
+def test_a_word_typed_without_swedish_letters_finds_its_compounds(index):
+    from catalogue.search import expansion, storage
+
+    reader = storage.searcher().reader()
+    assert expansion._restored(reader, "lakemedel") == "läkemedel"
+    assert expansion._restored(reader, "kluster") is None  # no å/ä/ö spelling is known
+    assert index["lakemedel"].pk in search.search("lakemedel").ids
+
+
+def test_a_coordinated_compound_the_texts_never_write_is_searched_as_its_parts(index):
+    result = search.search("mat- och dryckesföretag")
+    assert index["mat"].pk in result.ids
+
+
+def test_a_rare_phrase_is_followed_by_its_words_in_any_form(index):
+    result = search.search('"offentlig upphandling"')
+    assert index["upph"].pk in result.ids
+    assert result.notes.phrase_hits == 0 and result.notes.phrase_words >= 1
+    assert search.search('"offentliga aktörer"').notes.phrase_words == 0  # the phrase is found
+
+
+def test_an_abbreviation_is_matched_as_written_not_by_its_stem(index):
+    assert index["rise"].pk in search.search("rise").ids
+    assert index["rise"].pk not in search.search("RIS").ids  # stem("rise") is "ris"
