@@ -25,13 +25,14 @@ from collections.abc import Iterable
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -220,6 +221,14 @@ _PLAIN_OF_HTML = {plain: html_field for html_field, plain in MEASURE_TEXT_PAIRS.
 }
 
 
+def _imported_label(obj, key: str) -> str:
+    """The field's name as editors read it elsewhere on the page ("Beskrivning (HTML)")."""
+    try:
+        return capfirst(obj._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:
+        return key
+
+
 def render_imported(obj) -> SafeString:
     """The imported original, field by field, as readable text."""
     if not obj.imported:
@@ -233,7 +242,7 @@ def render_imported(obj) -> SafeString:
             rendered = mark_safe(linebreaks(text, autoescape=True))  # linebreaks escaped it
         else:
             rendered = format_html("<pre>{}</pre>", json.dumps(value, ensure_ascii=False, indent=2))
-        items.append(format_html("<dt>{}</dt><dd>{}</dd>", key, rendered))
+        items.append(format_html("<dt>{}</dt><dd>{}</dd>", _imported_label(obj, key), rendered))
     return format_html('<dl class="imported-original">{}</dl>', mark_safe("".join(items)))
 
 
