@@ -95,11 +95,12 @@ def exported(client, **params) -> dict:
 def test_home_names_the_latest_edition_and_its_count(client, two):
     html = page(client, "/")
     assert "Regionernas insatser för regional utveckling 2024" in html
-    assert "Sök bland 6 insatser" in html and "(Rapport 0512, 2024)" in html
+    assert "Sök bland 6 insatser som Sveriges 21 regioner redovisat för 2024" in html
+    assert "(Rapport 0512)." in html
     assert '<option value="2023">2023 (Rapport 0480)</option>' in html
     assert "Rapport 0512 (2025)" in html  # the footer's source: the edition, published 2025
     html = page(client, "/", year="2023")
-    assert "Sök bland 7 insatser" in html and "(Rapport 0480, 2023)" in html
+    assert "redovisat för 2023" in html and "(Rapport 0480)." in html
     assert 'href="/regioner/skane/?year=2023"' in html  # links keep the edition
     assert 'href="/insatser/?region=skane&amp;chapter=7&amp;year=2023"' in html
     assert client.get("/", {"year": "1999"}).status_code == 404
