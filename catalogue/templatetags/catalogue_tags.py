@@ -111,11 +111,14 @@ def facet_fieldset(facet):
             f'<li><label class="option"><input type="radio" name="{name}" value=""{checked}> '
             f"{escape(gettext('Alla'))}</label></li>"
         )
-    for option in facet.options:
+    for index, option in enumerate(facet.options):
         disabled = not option.count and not option.selected
+        # The latest edition (the year's first option) is the default: sent empty, so that a
+        # submitted form's link stays clean (the empty parameter is redirected away).
+        value = "" if facet.name == "year" and index == 0 else escape(str(option.value))
         items.append(
             f'<li><label class="option{" disabled" if disabled else ""}">'
-            f'<input type="{kind}" name="{name}" value="{escape(str(option.value))}"'
+            f'<input type="{kind}" name="{name}" value="{value}"'
             f"{' checked' if option.selected else ''}{' disabled' if disabled else ''}> "
             f"{escape(str(option.label))} "
             f'<span class="count">({escape(str(localize(option.count)))})</span></label></li>'

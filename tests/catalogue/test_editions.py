@@ -110,18 +110,19 @@ def test_home_names_the_latest_edition_and_its_count(client, two):
 def test_list_is_the_latest_edition_with_the_year_as_a_facet(client, two):
     html = page(client, "/insatser/")
     assert "6 insatser" in html and len(names(html)) == 6
-    assert option_count(html, "year", "2024") == 6
+    # The latest edition is the default: its option is sent empty (a clean link), labelled 2024.
+    assert option_count(html, "year", "") == 6
     assert option_count(html, "year", "2023") == 7
     assert option_count(html, "year", "alla") == 13
-    assert re.search(r'name="year" value="2024" checked', html)
-    assert 'name="year" value=""' not in html  # no "Alla" that would mean the latest
+    assert re.search(r'name="year" value="" checked> 2024 ', html)
+    assert html.count('name="year" value=""') == 1  # no "Alla" beside it
     html = page(client, "/insatser/", year="alla", region="gotland")
     assert sorted(names(html)) == [
         "Besöksnäring året runt",
         "Service på landsbygden",
         "Service på landsbygden",
     ]
-    assert option_count(html, "year", "2023") == 2 and option_count(html, "year", "2024") == 1
+    assert option_count(html, "year", "2023") == 2 and option_count(html, "year", "") == 1
     assert html.count('<td data-label="År">2023</td>') == 2  # every edition: a year column
     assert 'data-label="År"' not in page(client, "/insatser/", region="gotland")
     assert len(names(page(client, "/insatser/", year="2023"))) == 7
@@ -384,7 +385,8 @@ def test_bundled_report_and_a_next_edition(client, db, tmp_path, settings, monke
     assert new.number == "0512"  # the import linked the editions (catalogue.lineage)
 
     html = page(client, "/")
-    assert "Sök bland 523 insatser" in html and "(Rapport 0512, 2024)" in html
+    assert "Sök bland 523 insatser som Sveriges 21 regioner redovisat för 2024" in html
+    assert "(Rapport 0512)." in html
     assert "Sök bland 523 insatser" in page(client, "/", year="2023")
     html = page(client, "/insatser/")
     assert option_count(html, "year", "alla") == 1046
