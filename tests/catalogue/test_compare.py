@@ -226,3 +226,11 @@ def test_queries_do_not_grow_with_regions_or_measures(client, monkeypatch):
             assert client.get(f"{COMPARE}?{query}").status_code == 200
         counts.append(len(context))
     assert counts[0] == counts[1] <= 8
+
+
+def test_every_edition_asks_for_the_latest(client, catalogue):
+    """From the list over every edition, "Jämför markerade regioner" sends year=alla: a
+    comparison is about one edition, so it redirects to the latest rather than answer 404."""
+    response = client.get("/jamfor/", {"region": ["skane", "gotland"], "year": "alla"})
+    assert response.status_code == 302
+    assert response["Location"] == "/jamfor/?region=skane&region=gotland"
