@@ -427,7 +427,10 @@ def test_region_page(client, cat, django_assert_max_num_queries):
     assert "Gotländsk mat" in html and "20201234" in html
     assert "1\xa0500\xa0000 kr" in html or "1 500 000 kr" in html
     assert "50 %" in html  # paid of granted
-    assert '<th scope="row" lang="sv">Nya företag</th><td lang="sv">10</td><td lang="sv">7</td>' in html
+    assert (
+        '<th scope="row" lang="sv">Nya företag</th><td lang="sv">10</td><td lang="sv">7</td>'
+        in html
+    )
 
 
 def test_region_page_lists_at_most_fifty_measures_per_chapter(client, cat):
