@@ -9,8 +9,10 @@ import json
 import re
 from collections.abc import Iterable
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .curation import MEASURE_SOURCE_FIELDS, MEASURE_TEXT_PAIRS, html_to_text
@@ -116,6 +118,14 @@ _PLAIN_OF_HTML = {plain: html_field for html_field, plain in MEASURE_TEXT_PAIRS.
 }
 
 
+def _imported_label(obj, key: str) -> str:
+    """The field's name as editors read it elsewhere on the page ("Beskrivning (HTML)")."""
+    try:
+        return capfirst(obj._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:
+        return key
+
+
 def render_imported(obj) -> SafeString:
     """The imported original, field by field, as readable text."""
     if not obj.imported:
@@ -129,5 +139,5 @@ def render_imported(obj) -> SafeString:
             rendered = mark_safe(linebreaks(text, autoescape=True))  # linebreaks escaped it
         else:
             rendered = format_html("<pre>{}</pre>", json.dumps(value, ensure_ascii=False, indent=2))
-        items.append(format_html("<dt>{}</dt><dd>{}</dd>", key, rendered))
+        items.append(format_html("<dt>{}</dt><dd>{}</dd>", _imported_label(obj, key), rendered))
     return format_html('<dl class="imported-original">{}</dl>', mark_safe("".join(items)))

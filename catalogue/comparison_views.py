@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -25,6 +25,7 @@ from . import crosswalk
 from .caching import cached_page, snapshot_of
 from .charts import bar_chart
 from .crosswalk import THEMATIC_CHAPTERS
+from .editions import ALL, YEAR_PARAMETER
 from .filters import search_module
 from .page_context import (
     RegionRef,
@@ -111,6 +112,12 @@ class CompareView(TemplateView):
     extra_context = {"nav": "regions"}
 
     def get(self, request, *args, **kwargs):
+        if request.GET.get(YEAR_PARAMETER) == ALL:
+            # From the list over every edition ("Jämför markerade regioner"): a comparison is
+            # about one edition, the latest unless another is chosen.
+            query = request.GET.copy()
+            del query[YEAR_PARAMETER]
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
         self.scope = edition_of(request)
         self.snapshot = snapshot_of(request)
         self.all_regions = regions_by_name(self.snapshot)

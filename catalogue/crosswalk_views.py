@@ -351,6 +351,7 @@ class SdgRegionsView(TemplateView):
             measure_count=len(self.facts),
             without_sdg=sum(1 for fact in self.facts if not fact.sdgs),
             unnamed=number_list(unnamed) if unnamed else "",
+            unnamed_count=len(unnamed),
         )
         return context
 

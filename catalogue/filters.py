@@ -178,7 +178,7 @@ class MeasureFilterSet(django_filters.FilterSet):
     chapter = django_filters.MultipleChoiceFilter(label=_("Kapitel"))
     framework = django_filters.ChoiceFilter(label=_("Målramverk"), choices=Goal.Framework.choices)
     sdg = django_filters.ChoiceFilter(label=_("Globalt mål (Agenda 2030)"), choices=SDG_CHOICES)
-    year = django_filters.ChoiceFilter(label=_("Rapportår"))
+    year = django_filters.ChoiceFilter(label=_("Utgåva (rapportår)"))
     change = django_filters.MultipleChoiceFilter(
         label=_("Förändring"), choices=list(CHANGE_LABELS.items())
     )

@@ -258,7 +258,7 @@ class Lineage(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.previous_id} → {self.measure_id} ({self.status})"
+        return f"{self.previous_id} → {self.measure_id} ({self.get_status_display()})"
 
 
 class NoMeasuresQuerySet(models.QuerySet):

@@ -153,6 +153,7 @@ class MeasureTable(tables.Table):
         rows = self.snapshot.rows
         regions, chapters = self.dimensions.regions, self.dimensions.chapters
         goals = self.snapshot.goals
+        latest_id = self.dimensions.reports[0].pk if self.dimensions.reports else None
         measure_url, region_url = self._measure_url, self._region_url
         chapter_titles: dict[int, str] = {}  # per page: the title in the page's language
         summaries = self.summaries(
@@ -181,6 +182,8 @@ class MeasureTable(tables.Table):
                 self._framework_labels,
             )
             region_href = escape(region_url.replace("region-slug", slug))
+            if row.report_id != latest_id:  # the region page in the row's own edition
+                region_href += f"?year={years[row.report_id]}"
             row_cells = [
                 name,
                 f'<a href="{region_href}">{escape(region_name)}</a>',

@@ -113,9 +113,10 @@ def facet_fieldset(facet):
         )
     for option in facet.options:
         disabled = not option.count and not option.selected
+        value = escape(str(option.value))  # the latest edition's is "" (MeasureFilter.year_facet)
         items.append(
             f'<li><label class="option{" disabled" if disabled else ""}">'
-            f'<input type="{kind}" name="{name}" value="{escape(str(option.value))}"'
+            f'<input type="{kind}" name="{name}" value="{value}"'
             f"{' checked' if option.selected else ''}{' disabled' if disabled else ''}> "
             f"{escape(str(option.label))} "
             f'<span class="count">({escape(str(localize(option.count)))})</span></label></li>'

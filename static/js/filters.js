@@ -48,6 +48,11 @@
     }, 400);
   });
 
+  // A submit of its own (a button, Enter in the search) wins over a pending automatic one.
+  form.addEventListener("submit", function () {
+    window.clearTimeout(timer);
+  });
+
   try {
     var wanted = sessionStorage.getItem(FOCUS_KEY);
     sessionStorage.removeItem(FOCUS_KEY);

@@ -66,8 +66,10 @@ def site(live_server, settings, tmp_path):
 
 def rerun_data_migrations(app_label: str = "catalogue") -> None:
     """Run the app's data migrations again (the reference data, the editor group): a
-    transactional test's flush empties the tables they filled. Each runs with the historical
-    models of its own migration, as `migrate` runs it; they are idempotent."""
+    transactional test's flush empties the tables they filled. They run with the models of the
+    latest migration, not their own historical ones: the tables have today's columns, and a
+    column added since (Goal.objective, NOT NULL) gets its default only from today's model. They
+    are idempotent."""
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations.special import RunPython
@@ -80,12 +82,12 @@ def rerun_data_migrations(app_label: str = "catalogue") -> None:
         )
         if app == app_label
     ]
+    state = loader.project_state()
     for name in names:
         migration = loader.get_migration(app_label, name)
         operations = [op for op in migration.operations if isinstance(op, RunPython)]
         if not operations:
             continue
-        state = loader.project_state((app_label, name), at_end=False)
         with connection.schema_editor() as schema_editor:
             for operation in operations:
                 operation.code(state.apps, schema_editor)

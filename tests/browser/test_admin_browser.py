@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 PASSWORD = "redaktörens-lösenord-2026"

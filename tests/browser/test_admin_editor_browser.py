@@ -9,7 +9,7 @@ from tests.browser.test_admin_browser import PASSWORD, editor, log_in  # noqa: F
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -262,3 +262,11 @@ def test_json_asks_only_the_datas_version(client, catalogue, django_assert_num_q
     with django_assert_num_queries(1):
         response = client.get(f"{COMPARE}?region=skane&region=orebro&format=json")
     assert response.status_code == 200 and len(response.json()["regions"]) == 2
+
+
+def test_every_edition_asks_for_the_latest(client, catalogue):
+    """From the list over every edition, "Jämför markerade regioner" sends year=alla: a
+    comparison is about one edition, so it redirects to the latest rather than answer 404."""
+    response = client.get("/jamfor/", {"region": ["skane", "gotland"], "year": "alla"})
+    assert response.status_code == 302
+    assert response["Location"] == "/jamfor/?region=skane&region=gotland"

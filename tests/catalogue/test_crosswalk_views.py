@@ -69,7 +69,7 @@ def test_national_sdg_by_region(client, catalogue):
     )
     assert regions["kalmar"] == {str(n): 0 for n in range(1, 18)}
     html = client.get("/mal/agenda-2030/").content.decode()
-    assert "Ingen region anger globalt mål 1, 2, 3" in html
+    assert "Ingen region anger de globala målen 1, 2, 3" in html
     assert 'href="/regioner/skane/mal/"' in html
     assert "/insatser/?year=2023&amp;region=orebro&amp;sdg=13" in html
     assert 'href="/mal/agenda-2030/"' in client.get("/mal/").content.decode()

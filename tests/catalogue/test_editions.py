@@ -95,11 +95,12 @@ def exported(client, **params) -> dict:
 def test_home_names_the_latest_edition_and_its_count(client, two):
     html = page(client, "/")
     assert "Regionernas insatser för regional utveckling 2024" in html
-    assert "Sök bland 6 insatser" in html and "(Rapport 0512, 2024)" in html
+    assert "Sök bland 6 insatser som Sveriges 21 regioner redovisat för 2024" in html
+    assert "(Rapport 0512)." in html
     assert '<option value="2023">2023 (Rapport 0480)</option>' in html
     assert "Rapport 0512 (2025)" in html  # the footer's source: the edition, published 2025
     html = page(client, "/", year="2023")
-    assert "Sök bland 7 insatser" in html and "(Rapport 0480, 2023)" in html
+    assert "redovisat för 2023" in html and "(Rapport 0480)." in html
     assert 'href="/regioner/skane/?year=2023"' in html  # links keep the edition
     assert 'href="/insatser/?region=skane&amp;chapter=7&amp;year=2023"' in html
     assert client.get("/", {"year": "1999"}).status_code == 404
@@ -109,12 +110,12 @@ def test_home_names_the_latest_edition_and_its_count(client, two):
 def test_list_is_the_latest_edition_with_the_year_as_a_facet(client, two):
     html = page(client, "/insatser/")
     assert "6 insatser" in html and len(names(html)) == 6
-    # The latest edition's option sends no year (the default: links stay clean).
+    # The latest edition is the default: its option is sent empty (a clean link), labelled 2024.
     assert option_count(html, "year", "") == 6
     assert option_count(html, "year", "2023") == 7
     assert option_count(html, "year", "alla") == 13
-    assert re.search(r'name="year" value="" checked', html)
-    assert 'name="year" value="2024"' not in html
+    assert re.search(r'name="year" value="" checked> 2024 ', html)
+    assert html.count('name="year" value=""') == 1  # no "Alla" beside it
     html = page(client, "/insatser/", year="alla", region="gotland")
     assert sorted(names(html)) == [
         "Besöksnäring året runt",
@@ -384,7 +385,8 @@ def test_bundled_report_and_a_next_edition(client, db, tmp_path, settings, monke
     assert new.number == "0512"  # the import linked the editions (catalogue.lineage)
 
     html = page(client, "/")
-    assert "Sök bland 523 insatser" in html and "(Rapport 0512, 2024)" in html
+    assert "Sök bland 523 insatser som Sveriges 21 regioner redovisat för 2024" in html
+    assert "(Rapport 0512)." in html
     assert "Sök bland 523 insatser" in page(client, "/", year="2023")
     html = page(client, "/insatser/")
     assert option_count(html, "year", "alla") == 1046
