@@ -38,7 +38,7 @@ from urllib.parse import quote
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench import synth  # noqa: E402
+from bench import next_edition, synth  # noqa: E402
 from bench.loadgen import run_load  # noqa: E402
 from tests import servers  # noqa: E402
 
@@ -288,6 +288,14 @@ def bench_size(size: int, kind: str, args: argparse.Namespace, results: dict) ->
             log(f"{kind} {size}x: import {report.name} ({report.stat().st_size / 1e6:.1f} MB)")
             entry["import"] = timed(manage("import_report", str(report), "--no-index"), env)
             log(f"  import {entry['import']}")
+            if args.next_edition is not None:  # a second edition beside it (issue 9)
+                nxt = next_edition.generate(
+                    report.read_text(encoding="utf-8"), seed=args.next_edition
+                )
+                path = folder / f"next-edition-seed{args.next_edition}.txt"
+                path.write_text(nxt.text, encoding="utf-8")
+                entry["next_edition"] = timed(manage("import_report", str(path), "--no-index"), env)
+                log(f"  next edition {entry['next_edition']}")
         if not reuse and not args.skip_index:
             entry["index"] = timed(manage("rebuild_index"), env)
             log(f"  index {entry['index']}")
@@ -414,6 +422,12 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse", action="store_true", help="keep an SQLite database and index already built"
     )
     parser.add_argument("--skip-index", action="store_true", help="time the import only")
+    parser.add_argument(
+        "--next-edition",
+        type=int,
+        metavar="SEED",
+        help="also import a generated next edition (bench/next_edition.py) before the load runs",
+    )
     args = parser.parse_args(argv)
     # Stopped with SIGTERM, still stop the servers and drop the benchmark databases.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
