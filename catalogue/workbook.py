@@ -168,10 +168,16 @@ class CellMaker:
         return Cell(self.sheet, row=1, column=1, value=value, style_array=self.styles[style])
 
 
-def _measure_row(make: CellMaker, record: dict, labels: Labels) -> list[Cell]:
-    """One measure's cells. The name and the URL link to the measure's page (the write-only sheet
+# Excel keeps at most 65,530 hyperlinks on a worksheet ("Excel specifications and limits") and
+# repairs a file with more when it opens it. The name and the URL both link while they fit; past
+# 32,765 rows only the name does, and rows past 65,530 have none.
+MAX_LINKS = 65_530
+LINKED = ("name", "url")
+
+
+def _measure_row(make: CellMaker, record: dict, labels: Labels, linked: tuple[str, ...]) -> list:
+    """One measure's cells; those in `linked` link to the measure's page (the write-only sheet
     gives each link its cell's reference when the row is written)."""
-    url = record["url"]
     cells = []
     for column in COLUMNS:
         key = column.key
@@ -185,22 +191,18 @@ def _measure_row(make: CellMaker, record: dict, labels: Labels) -> list[Cell]:
             value = record[key]
         if not isinstance(value, str):  # a number (or nothing)
             cells.append(make.number(value, TOP))
-            continue
-        if key == "name":
-            cell = make.text(value, LINK_WRAPPED)
-            cell.hyperlink = url
-        elif key == "url":
-            cell = make.text(value, LINK)
-            cell.hyperlink = url
+        elif key in linked:
+            cell = make.text(value, LINK_WRAPPED if column.wrap else LINK)
+            cell.hyperlink = record["url"]
+            cells.append(cell)
         else:
-            cell = make.text(value, WRAPPED if column.wrap else TOP)
-        cells.append(cell)
+            cells.append(make.text(value, WRAPPED if column.wrap else TOP))
     return cells
 
 
-def _write_measures(workbook: Workbook, styles, records: Iterable[dict]) -> int:
+def _write_measures(workbook: Workbook, styles, records: Iterable[dict], expected: int) -> int:
     """The first sheet, one row per record as it comes (written to a temporary file at once);
-    the number of rows."""
+    the number of rows. `expected`: about how many (the links per row depend on it)."""
     sheet = workbook.create_sheet(_("Insatser"))
     for number, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = column.width
@@ -211,9 +213,11 @@ def _write_measures(workbook: Workbook, styles, records: Iterable[dict]) -> int:
     make = CellMaker(sheet, styles)
     sheet.append([make.text(column.label, HEADER) for column in COLUMNS])
     labels = Labels()
+    linked = LINKED if expected * len(LINKED) <= MAX_LINKS else LINKED[:1]
+    linked_rows = MAX_LINKS // len(linked)
     written = 0
     for record in records:
-        sheet.append(_measure_row(make, record, labels))
+        sheet.append(_measure_row(make, record, labels, linked if written < linked_rows else ()))
         written += 1
     # The filter covers the header and every row (set before saving: written at the end).
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{written + 1}"
@@ -268,7 +272,7 @@ def build_workbook(records: Iterable[dict], selection: Selection) -> bytes:
     """The XLSX file's bytes."""
     workbook = Workbook(write_only=True)
     styles = add_styles(workbook)
-    written = _write_measures(workbook, styles, records)
+    written = _write_measures(workbook, styles, records, selection.count)
     _write_about(workbook, styles, selection, written)
     buffer = io.BytesIO()
     workbook.save(buffer)
