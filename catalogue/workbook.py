@@ -189,7 +189,9 @@ def _measure_row(make: CellMaker, record: dict, labels: Labels, linked: tuple[st
             value = labels.yes if record["curated"] else labels.no
         else:
             value = record[key]
-        if not isinstance(value, str):  # a number (or nothing)
+        if value == "" or value is None:  # no cell at all: nothing to style
+            cells.append(None)
+        elif not isinstance(value, str):  # a number
             cells.append(make.number(value, TOP))
         elif key in linked:
             cell = make.text(value, LINK_WRAPPED if column.wrap else LINK)

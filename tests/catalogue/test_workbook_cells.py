@@ -29,7 +29,7 @@ def record(pk: int, **values) -> dict:
         "region_code": "09",
         "name": f"Insats {pk}",
         "description": "Beskrivning.",
-        "outputs": "",
+        "outputs": "Prestationer.",
         "effects": "Effekter.",
         "goals_text": "RUS: mål",
         "goals": [{"framework": "rus", "sdg": None, "title": "Ett mål"}],
@@ -147,3 +147,11 @@ def test_cells_of_a_kind_share_one_style():
     ids = {sheet.cell(row=row, column=column("description")).style_id for row in (2, 3, 4)}
     assert len(ids) == 1
     assert workbook.WRAPPED in book.named_styles
+
+
+def test_empty_values_leave_empty_cells():
+    _, book = build([record(1, outputs="", effects="")])
+    sheet = book["Insatser"]
+    assert sheet.cell(row=2, column=column("outputs")).value is None
+    assert sheet.cell(row=2, column=column("effects")).value is None
+    assert sheet.cell(row=2, column=column("description")).value == "Beskrivning."
