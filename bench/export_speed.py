@@ -5,7 +5,7 @@
 
 For each size (1 = the bundled report; N = bench/synth.py's N-times file, written to bench/out/)
 a fresh SQLite database in a temporary folder is filled by the real `import_report --no-index`
-(in a child process, one per size), with production settings (DEBUG off, page cache off). Then
+(in a process of its own), with production settings (DEBUG off, page cache off). Then
 `/insatser/?format=…` (every measure of the edition, the list's order) is asked of the view
 through Django's test client and the whole body read, after one unrecorded warm-up (an export of
 one region) that reads the data's snapshot as a worker does once per change. Each recorded round
@@ -115,19 +115,21 @@ def measure_size(size: int, rounds: int, formats: list[str]) -> dict:
         DEBUG="0",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
+    # Import in processes of their own: the heap an import grows would otherwise be reused by
+    # the exports without showing in their peaks.
+    for command in (["migrate", "-v0"], ["import_report", str(report_file(size)), "--no-index"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command], check=True, cwd=BASE_DIR, capture_output=True
+        )
     import django
 
     django.setup()
     from django.conf import settings
-    from django.core.management import call_command
     from django.test import Client
 
     from catalogue.models import Measure
 
     settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("import_report", str(report_file(size)), "--no-index", stdout=quiet)
     result = {"size": size, "measures": Measure.objects.count(), "formats": {}}
     client = Client()
     for fmt in formats:
