@@ -7,12 +7,14 @@ edition and report number, the source, the date and the count.
 
 Every text cell is typed as a string, so a value such as `=HYPERLINK(…)` that an editor saved is
 shown as text and never becomes a formula (openpyxl would otherwise store it as one: issue 13).
-Written in openpyxl's write-only mode, row by row, so that a large export stays small in memory.
+Written in openpyxl's write-only mode, row by row, so that a large export stays small in memory;
+openpyxl writes the XML through lxml when it is installed (requirements.txt), a fifth faster.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,22 +23,52 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Font, NamedStyle
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from .exports import Selection
 from .filters import SDG_NAMES, chapter_name
 from .models import Goal
 from .reference import SDGS
 
-# Characters that Excel XML cannot hold (control characters other than tab, newline, return).
-_ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}
+# Characters that Excel XML cannot hold (control characters other than tab, newline, return):
+# openpyxl refuses a value holding one; they are dropped then.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-BOLD = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-LINK = Font(color="0563C1", underline="single")
+# The kinds of cell, one shared named style each; a cell is made with its style's array of indices
+# (CellMaker). Setting a Font and an Alignment on every cell instead made openpyxl hash both
+# objects each time, the largest cost of a big export after writing the XML (bench/export_speed.py).
+# Hidden: they are not offered in Excel's style gallery.
+HEADER, WRAPPED, TOP, LINK, LINK_WRAPPED, TITLE, LABEL, NUMBER_LEFT = (
+    "insatser-rubrik",
+    "insatser-radbruten",
+    "insatser-text",
+    "insatser-lank",
+    "insatser-lank-radbruten",
+    "insatser-titel",
+    "insatser-etikett",
+    "insatser-tal",
+)
+
+
+def _named_styles() -> list[NamedStyle]:
+    """New style objects for each workbook (a style is bound to the workbook it is added to)."""
+    bold, link = Font(bold=True), Font(color="0563C1", underline="single")
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    kinds = {
+        HEADER: {"font": bold, "alignment": wrap},
+        WRAPPED: {"alignment": wrap},
+        TOP: {"alignment": top},
+        LINK: {"font": link, "alignment": top},
+        LINK_WRAPPED: {"font": link, "alignment": wrap},
+        TITLE: {"font": Font(bold=True, size=14)},
+        LABEL: {"font": bold, "alignment": top},
+        NUMBER_LEFT: {"alignment": Alignment(horizontal="left", vertical="top")},
+    }
+    return [NamedStyle(name, hidden=True, **style) for name, style in kinds.items()]
 
 
 @dataclass(frozen=True)
@@ -104,45 +136,76 @@ def readable_goals(goals: list[dict], labels: Labels | None = None) -> str:
     )
 
 
-def text_cell(sheet, value, *, font=None, alignment=None) -> WriteOnlyCell:
-    """A cell typed as a string whatever its text: never a formula."""
-    cell = WriteOnlyCell(sheet, value=str(value).translate(_ILLEGAL))
-    cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    if alignment is not None:
-        cell.alignment = alignment
-    return cell
+def add_styles(workbook: Workbook) -> dict[str, StyleArray]:
+    """Add the kinds of cell to the workbook; their style arrays by name, to give cells."""
+    styles = {}
+    for style in _named_styles():
+        workbook.add_named_style(style)
+        styles[style.name] = style.as_tuple()
+    return styles
 
 
-def _measure_cells(
-    sheet, record: dict, row: int, url_column: int, name_column: int, labels: Labels
-) -> list:
-    values = {
-        **record,
-        "chapter_title": labels.chapter(record["chapter"], record["chapter_title"]),
-        "goals": readable_goals(record["goals"], labels),
-        "curated": labels.yes if record["curated"] else labels.no,
-    }
+class CellMaker:
+    """Cells of one sheet with the workbook's styles: a cell made with its style array (one
+    copy of nine small numbers) instead of looking the style up by name for every cell."""
+
+    def __init__(self, sheet, styles: dict[str, StyleArray]):
+        self.sheet = sheet
+        self.styles = styles
+
+    def text(self, value, style: str) -> Cell:
+        """A cell typed as a string whatever its text: never a formula (openpyxl makes one of a
+        text starting with "="), nor an error value (such as "#N/A")."""
+        cell = Cell(self.sheet, row=1, column=1, style_array=self.styles[style])
+        value = str(value)
+        try:
+            cell.value = value
+        except IllegalCharacterError:
+            cell.value = _ILLEGAL.sub("", value)
+        cell.data_type = "s"
+        return cell
+
+    def number(self, value, style: str) -> Cell:
+        return Cell(self.sheet, row=1, column=1, value=value, style_array=self.styles[style])
+
+
+# Excel keeps at most 65,530 hyperlinks on a worksheet ("Excel specifications and limits") and
+# repairs a file with more when it opens it. The name and the URL both link while they fit; past
+# 32,765 rows only the name does, and rows past 65,530 have none.
+MAX_LINKS = 65_530
+LINKED = ("name", "url")
+
+
+def _measure_row(make: CellMaker, record: dict, labels: Labels, linked: tuple[str, ...]) -> list:
+    """One measure's cells; those in `linked` link to the measure's page (the write-only sheet
+    gives each link its cell's reference when the row is written)."""
     cells = []
     for column in COLUMNS:
-        value = values[column.key]
-        if isinstance(value, str):
-            cell = text_cell(sheet, value, alignment=WRAP if column.wrap else TOP)
+        key = column.key
+        if key == "goals":
+            value = readable_goals(record["goals"], labels)
+        elif key == "chapter_title":
+            value = labels.chapter(record["chapter"], record["chapter_title"])
+        elif key == "curated":
+            value = labels.yes if record["curated"] else labels.no
         else:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.alignment = TOP
-        cells.append(cell)
-    # Links: the name and the URL open the measure's page.
-    for position in (name_column, url_column):
-        cell = cells[position]
-        cell.hyperlink = record["url"]
-        cell.hyperlink.ref = f"{get_column_letter(position + 1)}{row}"
-        cell.font = LINK
+            value = record[key]
+        if value == "" or value is None:  # no cell at all: nothing to style
+            cells.append(None)
+        elif not isinstance(value, str):  # a number
+            cells.append(make.number(value, TOP))
+        elif key in linked:
+            cell = make.text(value, LINK_WRAPPED if column.wrap else LINK)
+            cell.hyperlink = record["url"]
+            cells.append(cell)
+        else:
+            cells.append(make.text(value, WRAPPED if column.wrap else TOP))
     return cells
 
 
-def _write_measures(workbook: Workbook, records: Iterable[dict]) -> int:
+def _write_measures(workbook: Workbook, styles, records: Iterable[dict], expected: int) -> int:
+    """The first sheet, one row per record as it comes (written to a temporary file at once);
+    the number of rows. `expected`: about how many (the links per row depend on it)."""
     sheet = workbook.create_sheet(_("Insatser"))
     for number, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = column.width
@@ -150,17 +213,18 @@ def _write_measures(workbook: Workbook, records: Iterable[dict]) -> int:
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = "9"  # A4
-    sheet.append([text_cell(sheet, column.label, font=BOLD, alignment=WRAP) for column in COLUMNS])
-    keys = [column.key for column in COLUMNS]
-    name_column, url_column = keys.index("name"), keys.index("url")
+    make = CellMaker(sheet, styles)
+    sheet.append([make.text(column.label, HEADER) for column in COLUMNS])
     labels = Labels()
-    row = 1
+    linked = LINKED if expected * len(LINKED) <= MAX_LINKS else LINKED[:1]
+    linked_rows = MAX_LINKS // len(linked)
+    written = 0
     for record in records:
-        row += 1
-        sheet.append(_measure_cells(sheet, record, row, url_column, name_column, labels))
+        sheet.append(_measure_row(make, record, labels, linked if written < linked_rows else ()))
+        written += 1
     # The filter covers the header and every row (set before saving: written at the end).
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{row}"
-    return row - 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{written + 1}"
+    return written
 
 
 def source_text(report) -> str:
@@ -190,30 +254,29 @@ def about_rows(selection: Selection, written: int) -> list[tuple[str, object]]:
     return rows
 
 
-def _write_about(workbook: Workbook, selection: Selection, written: int) -> None:
+def _write_about(workbook: Workbook, styles, selection: Selection, written: int) -> None:
     sheet = workbook.create_sheet(_("Om urvalet"))
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 90
-    sheet.append([text_cell(sheet, _("Om urvalet"), font=Font(bold=True, size=14))])
-    for row, (label, value) in enumerate(about_rows(selection, written), start=2):
-        label_cell = text_cell(sheet, label, font=BOLD, alignment=TOP)
+    make = CellMaker(sheet, styles)
+    sheet.append([make.text(_("Om urvalet"), TITLE)])
+    for label, value in about_rows(selection, written):
         if isinstance(value, int):
-            value_cell = WriteOnlyCell(sheet, value=value)
-            value_cell.alignment = Alignment(horizontal="left", vertical="top")
-        else:
-            value_cell = text_cell(sheet, value, alignment=WRAP)
-        if value == selection.page_url:
+            value_cell = make.number(value, NUMBER_LEFT)
+        elif value == selection.page_url:
+            value_cell = make.text(value, LINK_WRAPPED)
             value_cell.hyperlink = value
-            value_cell.hyperlink.ref = f"B{row}"
-            value_cell.font = LINK
-        sheet.append([label_cell, value_cell])
+        else:
+            value_cell = make.text(value, WRAPPED)
+        sheet.append([make.text(label, LABEL), value_cell])
 
 
 def build_workbook(records: Iterable[dict], selection: Selection) -> bytes:
     """The XLSX file's bytes."""
     workbook = Workbook(write_only=True)
-    written = _write_measures(workbook, records)
-    _write_about(workbook, selection, written)
+    styles = add_styles(workbook)
+    written = _write_measures(workbook, styles, records, selection.count)
+    _write_about(workbook, styles, selection, written)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
