@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -64,6 +65,12 @@ class MeasureListView(TemplateView):
             # Page 99 of 21 (or "abc"): the page that exists, under its own address.
             return redirect(request.path + links.with_page(request.GET, shown))
         return self.render_to_response(context, status=400 if self.filterset.errors else 200)
+
+    @cached_property
+    def facets(self):
+        """The facets of this request's selection, made once for the panel, the chips and an
+        export's description (each option's label and count)."""
+        return self.filterset.facets(self.selection)
 
     @property
     def relevance_order(self) -> bool:
@@ -133,7 +140,7 @@ class MeasureListView(TemplateView):
         """What an export holds, as this page shows it: search, filters, order and edition."""
         lines, parts = self.scope_selection()
         report = self.filterset.edition.report
-        for facet in self.filterset.facets(self.selection):
+        for facet in self.facets:
             chosen = [option for option in facet.options if option.selected]
             if not chosen:
                 continue
@@ -194,7 +201,7 @@ class MeasureListView(TemplateView):
             filter=self.filterset,
             table=table,
             edition=self.filterset.edition,
-            facets=self.filterset.facets(self.selection),
+            facets=self.facets,
             curated_count=self.filterset.curated_count(self.selection),
             search=self.search,
             query=self.filterset.query,
@@ -226,7 +233,7 @@ class MeasureListView(TemplateView):
                     "url": links.without(params, "q"),
                 }
             )
-        for facet in self.filterset.facets(self.selection):
+        for facet in self.facets:
             if facet.name == "year" and "year" not in params:
                 continue  # the latest edition is what every page shows unasked: no chip
             for option in facet.options:

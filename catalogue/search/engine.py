@@ -183,11 +183,22 @@ def _collect(searcher, q, limit: int | None):
         searcher.collector(limit=limit), timelimit=settings.SEARCH_TIME_LIMIT, use_alarm=False
     )
     try:
-        searcher.search_with_collector(q, collector)
+        searcher.search_with_collector(q.accept(_as_union_tree), collector)
     except TimeLimit:
         logger.warning("Search stopped after %ss: %.200s", settings.SEARCH_TIME_LIMIT, q)
         return collector.results(), True
     return collector.results(), False
+
+
+def _as_union_tree(node):
+    """An Or as Whoosh's tree of union matchers (`DefaultOr`) rather than the score array its
+    automatic choice takes for an index under 5,000 documents: that array matcher fills and
+    clears 2,048 slots in Python for every Or, some 15 % of a new query's time on the bundled
+    report. Same hits, same scores (tests/catalogue/test_search_unions.py)."""
+    if type(node) is wq.Or:
+        return wq.DefaultOr(node.subqueries, boost=node.boost, minmatch=node.minmatch,
+                            scale=node.scale)  # fmt: skip
+    return node
 
 
 def _most_words(searcher, q, found: set[int], limit: int | None) -> list[tuple[int, int]]:
