@@ -162,6 +162,9 @@ class Snapshot:
     memo_weight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     goal_titles: dict[int, str] = field(default_factory=dict)  # for the lists' goals column
+    # The lists' summary lines (the start of a description), read for the rows shown as they
+    # are first shown (catalogue.tables), so that a page seen before makes no query for them.
+    summaries: dict[int, str] = field(default_factory=dict)
     MEMO_SIZE = 256
     MEMO_WEIGHT = 500_000
 

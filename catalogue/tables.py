@@ -195,18 +195,22 @@ class MeasureTable(tables.Table):
             cells.append(tuple(row_cells))
         return cells
 
-    @staticmethod
-    def summaries(ids: list[int]) -> dict[int, str]:
-        """The start of each description (rows without a search excerpt): one query per page,
-        for the rows shown only (the snapshot keeps names, not texts)."""
-        if not ids:
-            return {}
-        rows = (
-            Measure.objects.filter(pk__in=ids)
-            .order_by()
-            .values_list("pk", Substr("description", 1, SUMMARY_CHARS + 40))
-        )
-        return {pk: summary_line(text) for pk, text in rows if text}
+    def summaries(self, ids: list[int]) -> dict[int, str]:
+        """The start of each description (rows without a search excerpt): kept on the snapshot
+        as rows are first shown, one query per page for the rest (the snapshot is loaded with
+        names only, which keeps it small at 100 times the report)."""
+        known = self.snapshot.summaries
+        missing = [pk for pk in ids if pk not in known]
+        if missing:
+            rows = (
+                Measure.objects.filter(pk__in=missing)
+                .order_by()
+                .values_list("pk", Substr("description", 1, SUMMARY_CHARS + 40))
+            )
+            read = dict.fromkeys(missing, "")  # a row deleted since is not asked again
+            read.update((pk, summary_line(text or "")) for pk, text in rows)
+            known.update(read)
+        return {pk: known[pk] for pk in ids if known.get(pk)}
 
     def body_html(self) -> SafeString:
         """The shown page's rows (<tr>…</tr>), one string for the template to print."""

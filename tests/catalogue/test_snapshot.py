@@ -142,13 +142,22 @@ def test_remembered_results_are_bounded_by_count_and_weight(monkeypatch):
 
 def test_a_renamed_region_shows_at_once_in_the_facets(client, cat, django_assert_num_queries):
     client.get("/insatser/")
-    with django_assert_num_queries(2):  # the version, the summary lines of the rows shown
+    with django_assert_num_queries(1):  # the version (the summary lines were read just before)
         client.get("/insatser/")
     region = cat.measures["besok"].region
     region.name = "Region Gotland"
     region.save()
     html = client.get("/insatser/").content.decode()
     assert 'value="gotland"> Region Gotland <span class="count">' in html
+
+
+def test_an_edited_description_shows_at_once_in_the_summary_line(client, cat):
+    measure = cat.measures["besok"]
+    assert measure.description[:20] in client.get("/insatser/").content.decode()
+    measure.description = "Helt ny beskrivning av besöksnäringen."
+    measure.save()
+    html = client.get("/insatser/").content.decode()
+    assert '<p class="summary-line">Helt ny beskrivning av besöksnäringen.</p>' in html
 
 
 def test_snapshot_reads_a_fixed_number_of_queries(cat, django_assert_num_queries):
