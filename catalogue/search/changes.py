@@ -8,17 +8,19 @@ generation): one small query. If entries are pending, it re-indexes those measur
 database under the writers' lock and moves the position on. A full rebuild starts from the log's
 last id at the time it begins reading the database.
 
-Limitation: an entry whose transaction commits after a later entry's (two writers at once) is
-not seen by a node that already moved past its id; the next save of that measure, or a rebuild,
-brings it in.
+Two writers at once can commit out of order: entry 11 is visible while entry 10's transaction
+is still open. The ids a node moves past without seeing them are kept with the position as gaps
+and looked for again (at most every GAP_RECHECK seconds per process) until they appear or
+GAP_KEEP has passed (a rolled-back write leaves an id that never appears).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from catalogue.search import indexing, storage
@@ -27,6 +29,13 @@ logger = logging.getLogger(__name__)
 
 CATCH_UP_WAIT = 2.0  # seconds a request waits for another writer before answering as it is
 BATCH = 1000
+GAP_RECHECK = 1.0  # seconds between one process's looks for entries that committed late
+GAP_KEEP = 3600.0  # an id missing this long is taken for a rolled-back write (an import at 100
+# times the report holds its transaction for about a minute)
+MAX_GAPS = 10_000  # the newest ones are kept
+REBUILD_LOOKBACK = 1000  # a rebuild takes the ids missing among the last ones as gaps
+
+_gaps_checked = 0.0  # time.monotonic() of this process's last look for late entries
 
 
 def _model():
@@ -57,28 +66,67 @@ def catch_up(*, wait: float = CATCH_UP_WAIT) -> int:
     if path is None:
         return 0
     latest = last_id()
-    if latest <= storage.applied(path):
+    state = storage.applied_state(path)
+    if latest <= state.position and not _gaps_due(state):
         return 0
     try:
         with storage.write_lock(timeout=wait):
             path = storage.current_path()
             if path is None or not storage.index_exists():
                 return 0
-            position = storage.applied(path)
-            entries = list(
-                _model()
-                .objects.filter(id__gt=position, id__lte=latest)
-                .values_list("id", "measure_id")
-            )
-            if not entries:
-                return 0
-            ids = {measure_id for _, measure_id in entries}
-            indexing.update(ids)
-            storage.set_applied(path, max(entry_id for entry_id, _ in entries))
-            return len(ids)
+            return _apply(path, storage.applied_state(path), latest)
     except TimeoutError:
         logger.info("Search index busy: answering before applying changes up to %s", latest)
         return 0
+
+
+def _gaps_due(state: storage.Applied) -> bool:
+    return bool(state.gaps) and time.monotonic() - _gaps_checked >= GAP_RECHECK
+
+
+def _apply(path, state: storage.Applied, latest: int) -> int:
+    """Re-index the measures of the entries after the position and of the gaps that have
+    appeared; move the position to the last entry seen and keep the ids skipped as gaps."""
+    global _gaps_checked
+    now = time.time()
+    _gaps_checked = time.monotonic()
+    wanted = Q(id__gt=state.position, id__lte=latest)
+    if state.gaps:
+        wanted |= Q(id__gte=min(state.gaps), id__lte=max(state.gaps))
+    entries = [
+        (entry, measure)
+        for entry, measure in _model().objects.filter(wanted).values_list("id", "measure_id")
+        if entry > state.position or entry in state.gaps
+    ]
+    seen = {entry for entry, _ in entries}
+    position = max([state.position, *seen])
+    gaps = {
+        entry: when
+        for entry, when in state.gaps.items()
+        if entry not in seen and now - when < GAP_KEEP
+    }
+    gaps.update((entry, now) for entry in range(state.position + 1, position) if entry not in seen)
+    if len(gaps) > MAX_GAPS:
+        gaps = dict(sorted(gaps.items())[-MAX_GAPS:])
+    ids = {measure for _, measure in entries}
+    if ids:
+        indexing.update(ids)
+    if position != state.position or gaps != state.gaps:
+        storage.set_applied(path, position, gaps)
+    return len(ids)
+
+
+def start_position() -> tuple[int, dict[int, float]]:
+    """Where a full rebuild starts: the log's last id, and the ids missing among the
+    REBUILD_LOOKBACK before it as gaps (their transactions may commit after the build read the
+    database)."""
+    position = last_id()
+    low = max(0, position - REBUILD_LOOKBACK)
+    present = set(
+        _model().objects.filter(id__gt=low, id__lte=position).values_list("id", flat=True)
+    )
+    now = time.time()
+    return position, {entry: now for entry in range(low + 1, position) if entry not in present}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -127,14 +127,14 @@ def rebuild() -> int:
     from catalogue.search import changes
 
     with storage.write_lock():
-        position = changes.last_id()
+        position, gaps = changes.start_position()
         generation = storage.new_generation()
         try:
             count, found = _build(generation, _measures().iterator(chunk_size=2000))
             (generation / ABBREVIATIONS_FILE).write_text(
                 json.dumps(found, ensure_ascii=False, indent=0), encoding="utf-8"
             )
-            storage.set_applied(generation, position)
+            storage.set_applied(generation, position, gaps)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise

@@ -6,7 +6,8 @@ the one in use. A full rebuild builds a new generation and replaces CURRENT atom
 change log's entries are applied into the current generation (catalogue.search.changes).
 Writers take an exclusive file lock (with a timeout), so that an update never lands in a
 generation that a running rebuild is about to replace. Each generation keeps in APPLIED the id
-of the last change-log entry it holds.
+of the last change-log entry it holds, and the ids below it not yet seen (entries of
+transactions that had not committed yet; catalogue.search.changes looks for them again).
 
 Each process keeps one searcher, opened lazily (after gunicorn forks), checks `up_to_date()` and
 the pointer per search, and opens a new searcher when either changed (never
@@ -22,6 +23,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -112,19 +114,41 @@ def point_to(generation: Path) -> None:
     _write_atomically(root() / POINTER, generation.name + "\n")
 
 
-def applied(generation: Path | None = None) -> int:
-    """The id of the last change-log entry the generation holds (0: none known)."""
+@dataclass(frozen=True)
+class Applied:
+    """Where a generation stands in the change log: the last entry id it holds, and the ids
+    below it that were missing when it moved past them, each with the time (Unix) it was first
+    missed."""
+
+    position: int = 0
+    gaps: dict[int, float] = field(default_factory=dict)
+
+
+def applied_state(generation: Path | None = None) -> Applied:
+    """The APPLIED file: the position on its first line, then one "id time" line per gap."""
     generation = generation or current_path()
     if generation is None:
-        return 0
+        return Applied()
     try:
-        return int((generation / APPLIED).read_text(encoding="utf-8").strip() or 0)
+        lines = (generation / APPLIED).read_text(encoding="utf-8").split("\n")
+        gaps = {}
+        for line in lines[1:]:
+            if line.strip():
+                entry, when = line.split()
+                gaps[int(entry)] = float(when)
+        return Applied(int(lines[0].strip() or 0), gaps)
     except (FileNotFoundError, ValueError):
-        return 0
+        return Applied()
 
 
-def set_applied(generation: Path, position: int) -> None:
-    _write_atomically(generation / APPLIED, f"{position}\n")
+def applied(generation: Path | None = None) -> int:
+    """The id of the last change-log entry the generation holds (0: none known)."""
+    return applied_state(generation).position
+
+
+def set_applied(generation: Path, position: int, gaps: dict[int, float] | None = None) -> None:
+    lines = [str(position)] + [f"{entry} {when:.3f}" for entry, when in sorted((gaps or {}).items())]
+    _write_atomically(generation / APPLIED, "\n".join(lines) + "\n")
 
 
 def remove_old_generations(keep: Path) -> None:
