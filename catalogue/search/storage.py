@@ -147,7 +147,8 @@ def applied(generation: Path | None = None) -> int:
 
 
 def set_applied(generation: Path, position: int, gaps: dict[int, float] | None = None) -> None:
-    lines = [str(position)] + [f"{entry} {when:.3f}" for entry, when in sorted((gaps or {}).items())]
+    gap_lines = [f"{entry} {when:.3f}" for entry, when in sorted((gaps or {}).items())]
+    lines = [str(position), *gap_lines]
     _write_atomically(generation / APPLIED, "\n".join(lines) + "\n")
 
 
