@@ -210,7 +210,13 @@ class MeasureFilter:
     def __init__(self, data, *, snapshot: Snapshot, hidden_facets=frozenset()):
         self.snapshot = snapshot
         self.dimensions = snapshot.dimensions
-        self.form = MeasureFilterSet(data, dimensions=self.dimensions).form
+        # The form class (its fields and their choices) depends on the data only: made once per
+        # snapshot through django-filter, then each request binds a form of it to its data.
+        form_class = snapshot.remember(
+            "filter-form-class",
+            lambda: MeasureFilterSet(None, dimensions=self.dimensions).get_form_class(),
+        )
+        self.form = form_class(data)
         self.hidden_facets = set(hidden_facets)
 
     @cached_property

@@ -8,7 +8,7 @@ import nh3
 from django import template
 from django.core.exceptions import DisallowedHost
 from django.urls import reverse
-from django.utils.formats import localize, number_format
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -114,12 +114,14 @@ def facet_fieldset(facet):
     for option in facet.options:
         disabled = not option.count and not option.selected
         value = escape(str(option.value))  # the latest edition's is "" (MeasureFilter.year_facet)
+        # The count as {{ count }} prints an int (no thousands separator is configured), without
+        # localize(), which was a tenth of the panel's time.
         items.append(
             f'<li><label class="option{" disabled" if disabled else ""}">'
             f'<input type="{kind}" name="{name}" value="{value}"'
             f"{' checked' if option.selected else ''}{' disabled' if disabled else ''}> "
             f"{escape(str(option.label))} "
-            f'<span class="count">({escape(str(localize(option.count)))})</span></label></li>'
+            f'<span class="count">({option.count})</span></label></li>'
         )
     long = " long" if len(facet.options) > 8 else ""
     return SafeString(
