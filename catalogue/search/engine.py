@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from whoosh import query as wq
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import TimeLimit
 
 from catalogue.search import abbreviations, changes, expansion, indexing, limits, storage
 from catalogue.search import query as query_module
@@ -176,11 +176,10 @@ def _collect(searcher, q, limit: int | None):
     """The query's results, collected for at most settings.SEARCH_TIME_LIMIT seconds; and
     whether time ran out (the results are then the hits found so far).
 
-    The time is checked between hits (no SIGALRM: it would interrupt whatever the worker is
-    doing, and signals work only in the main thread); the structural limits of
+    The time is checked between hits (limits.DeadlineCollector); the structural limits of
     catalogue.search.limits keep the work before the first hit small."""
-    collector = TimeLimitCollector(
-        searcher.collector(limit=limit), timelimit=settings.SEARCH_TIME_LIMIT, use_alarm=False
+    collector = limits.DeadlineCollector(
+        searcher.collector(limit=limit), timelimit=settings.SEARCH_TIME_LIMIT
     )
     try:
         searcher.search_with_collector(q.accept(_as_union_tree), collector)

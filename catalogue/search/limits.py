@@ -12,7 +12,7 @@ before it is parsed, to what users need:
 
 After parsing, each prefix is searched among the words as written (the `exact` field), expanded
 to at most MAX_EXPANSION terms (the most frequent of the first SCAN_LIMIT it finds), and the
-collection of hits stops after settings.SEARCH_TIME_LIMIT seconds (Whoosh's TimeLimitCollector),
+collection of hits stops after settings.SEARCH_TIME_LIMIT seconds (`DeadlineCollector`),
 answering with the hits found so far. Per address, settings.SEARCH_RATE_LIMIT uncached searches
 per SEARCH_RATE_WINDOW seconds (`spend`).
 """
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, WrappingCollector
 
 MIN_PREFIX = 3
 MAX_PREFIXES = 3
@@ -210,3 +211,29 @@ def spend() -> bool:
     except ValueError:  # expired between add and incr
         count = 1
     return count <= limit
+
+
+class DeadlineCollector(WrappingCollector):
+    """Stops collecting `timelimit` seconds after the search began (Whoosh's `TimeLimit`, with
+    the hits collected so far in the child collector).
+
+    Whoosh's own TimeLimitCollector starts a timer thread for every search (or uses SIGALRM,
+    which would interrupt whatever the worker is doing and works only in the main thread):
+    starting and cancelling that thread was some 15 % of collecting a new query's hits on the
+    bundled report. This one reads the clock between hits instead, as the timer's flag was."""
+
+    def __init__(self, child, timelimit: float):
+        super().__init__(child)
+        self.timelimit = timelimit
+        self.deadline = 0.0
+
+    def prepare(self, top_searcher, q, context):
+        self.child.prepare(top_searcher, q, context)
+        self.deadline = time.monotonic() + self.timelimit
+
+    def collect_matches(self):
+        child, deadline, clock = self.child, self.deadline, time.monotonic
+        for sub_docnum in child.matches():
+            if clock() > deadline:
+                raise TimeLimit
+            child.collect(sub_docnum)
