@@ -965,3 +965,36 @@ def test_filters_and_links_the_admin_writes_still_work(catalogue_objects, editor
         reverse("admin:auth_user_changelist") + "?is_staff__exact=1&groups__id__exact=1",
     ):
         assert editor_client.get(url).status_code in (200, 403), url
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_model_names_have_a_singular_and_a_plural(language):
+    """In English every model's singular and plural differ (Swedish "kapitel", "mål" and
+    "projekt" are both; their English plural needs its own message): the admin's index lists
+    plurals and its change forms say "Add <singular>"."""
+    from django.utils import translation
+
+    with translation.override(language):
+        names = {
+            model.__name__: (str(model._meta.verbose_name), str(model._meta.verbose_name_plural))
+            for model in global_apps.get_app_config("catalogue").get_models()
+            if not model.__name__.startswith("Historical")
+        }
+    if language == "en":
+        assert [name for name, (one, many) in names.items() if one == many] == []
+        assert names["Chapter"] == ("chapter", "chapters")
+        assert names["Goal"] == ("goal", "goals")
+        assert names["Project"] == ("project", "projects")
+    else:
+        assert names["Chapter"] == ("kapitel", "kapitel")
+        assert names["Goal"] == ("mål", "mål")
+
+
+def test_admin_index_in_english_lists_plurals(admin_client):
+    admin_client.cookies["django_language"] = "en"
+    response = admin_client.get(reverse("admin:index"))
+    text = response.content.decode()
+    for plural in ("Chapters", "Goals", "Projects", "Answers on appropriation 1:1"):
+        assert f">{plural}<" in text
+    for singular in (">Chapter<", ">Project<"):
+        assert singular not in text
