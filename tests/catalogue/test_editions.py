@@ -330,6 +330,33 @@ def test_word_diff(old, new, expected):
     assert str(word_diff(old, new)).startswith(expected)
 
 
+EDITION_PAGES = [
+    "/",
+    "/regioner/",
+    "/regioner/skane/",
+    "/regioner/skane/forandringar/",
+    "/regioner/skane/mal/",
+    "/mal/",
+    "/mal/agenda-2030/",
+    "/kapitel/8/",
+    "/jamfor/?region=skane&region=gotland",
+]
+
+
+@pytest.mark.parametrize("url", EDITION_PAGES)
+def test_pages_about_one_edition_choose_it_alike(client, two, url):
+    """Every page about one edition offers the others with the same form (one include), which
+    keeps the rest of the page's query (the compared regions)."""
+    html = page(client, url)
+    assert html.count('<form class="edition-choice"') == 1
+    assert "edition-line" not in html
+    form = html.split('<form class="edition-choice"', 1)[1].split("</form>", 1)[0]
+    assert '<option value="2023">' in form
+    if "region=" in url:
+        assert '<input type="hidden" name="region" value="skane">' in form
+        assert '<input type="hidden" name="region" value="gotland">' in form
+
+
 def test_templates_name_no_edition():
     """Years and report numbers come from the Report records, never from templates."""
     for path in Path(django_settings.BASE_DIR, "templates").rglob("*.html"):
