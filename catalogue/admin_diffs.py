@@ -126,18 +126,61 @@ def _imported_label(obj, key: str) -> str:
         return key
 
 
+def _readable_references(obj, imported: dict) -> dict[str, SafeString]:
+    """The imported goal keys, region code, chapter number and choices as readers know them:
+    the goal's title (a merged goal's successor; a key whose goal is gone stays a key), the
+    region's name, the chapter's number and title, a choice's label ("beviljat", not
+    "granted")."""
+    readable: dict[str, SafeString] = {}
+    for key, value in imported.items():
+        try:
+            choices = dict(obj._meta.get_field(key).flatchoices)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(value, str) and value in choices:
+            readable[key] = format_html("{}", choices[value])
+    if isinstance(imported.get("goals"), list) and imported["goals"]:
+        found = goals_by_key(imported["goals"])
+        readable["goals"] = _render_list(
+            str(found[key]) if key in found else _("%(key)s (finns inte längre)") % {"key": key}
+            for key in imported["goals"]
+        )
+    if imported.get("region") is not None:
+        region = Region.objects.filter(code=imported["region"]).first()
+        readable["region"] = format_html("{}", region or imported["region"])
+    if imported.get("chapter") is not None:
+        chapter = Chapter.objects.filter(number=imported["chapter"]).first()
+        readable["chapter"] = format_html("{}", chapter or imported["chapter"])
+    return readable
+
+
+def _render_list(items: Iterable[str]) -> SafeString:
+    """One item a line, as the other fields' lines (a list would take the admin's indent)."""
+    return mark_safe(linebreaks("\n".join(items), autoescape=True))  # linebreaks escaped it
+
+
+def _render_imported_value(key: str, value) -> SafeString:
+    if value is None or value == [] or value == "":
+        return mark_safe("–")
+    if isinstance(value, str):
+        text = html_to_text(value) if key.endswith("_html") else value
+        return mark_safe(linebreaks(text, autoescape=True))  # linebreaks escaped it
+    if isinstance(value, int | float):
+        return format_html("{}", value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return _render_list(value)
+    return format_html("<pre>{}</pre>", json.dumps(value, ensure_ascii=False, indent=2))
+
+
 def render_imported(obj) -> SafeString:
     """The imported original, field by field, as readable text."""
     if not obj.imported:
         return _("Inget importerat original.")
+    readable = _readable_references(obj, obj.imported)
     items = []
     for key, value in obj.imported.items():
         if _PLAIN_OF_HTML.get(key) in obj.imported:
             continue  # the plain text of an HTML field shown already
-        if isinstance(value, str):
-            text = html_to_text(value) if key.endswith("_html") else value
-            rendered = mark_safe(linebreaks(text, autoescape=True))  # linebreaks escaped it
-        else:
-            rendered = format_html("<pre>{}</pre>", json.dumps(value, ensure_ascii=False, indent=2))
+        rendered = readable[key] if key in readable else _render_imported_value(key, value)
         items.append(format_html("<dt>{}</dt><dd>{}</dd>", _imported_label(obj, key), rendered))
     return format_html('<dl class="imported-original">{}</dl>', mark_safe("".join(items)))

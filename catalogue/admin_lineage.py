@@ -56,11 +56,12 @@ class ConfidenceFilter(admin.SimpleListFilter):
 
 
 def _measure_cell(measure: Measure):
+    """The measure's whole name (an editor judges a link by it) and where it stands."""
     url = reverse("admin:catalogue_measure_change", args=[measure.pk])
     return format_html(
         '<a href="{}">{}</a><br><small>{} · {} · {}</small>',
         url,
-        Truncator(measure.name).chars(80),
+        measure.name,
         measure.region.name,
         measure.report.year,
         _("kapitel %(n)s") % {"n": measure.chapter.number},
@@ -117,6 +118,9 @@ class LineageAdmin(SimpleHistoryAdmin):
     readonly_fields = ("confidence", "created", "updated", "comparison")
     actions = ("confirm_links", "reject_links")
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["css/admin-lineage.css"]}  # the review list fits 1280 px
 
     @admin.display(description=_("insats"), ordering="measure__name")
     def measure_cell(self, obj):

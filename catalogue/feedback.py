@@ -31,7 +31,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from . import ratelimit
+from . import editions, ratelimit
 from .curation import strip_invisible
 from .models import ErrorReport, Measure, SpentToken
 
@@ -159,7 +159,9 @@ def _over_rate_limit(request) -> bool:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_error(request, pk: int):
-    measure = get_object_or_404(Measure.objects.select_related("region", "chapter"), pk=pk)
+    measure = get_object_or_404(
+        Measure.objects.select_related("region", "chapter", "report"), pk=pk
+    )
     status = 200
     if request.method == "POST":
         form = ErrorReportForm(request.POST, measure_id=measure.pk)
@@ -182,5 +184,7 @@ def report_error(request, pk: int):
         "form": form,
         "token": make_token(measure.pk),
         "sent": request.method == "GET" and "skickad" in request.GET,
+        # The measure's edition, as on its page: the menu, the breadcrumb and the logo keep it.
+        "edition": editions.resolve(str(measure.report.year)),
     }
     return render(request, "catalogue/report_error.html", context, status=status)

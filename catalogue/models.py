@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -60,8 +61,10 @@ class Chapter(models.Model):
     title = models.CharField(_("titel"), max_length=200)
 
     class Meta:
-        verbose_name = _("kapitel")
-        verbose_name_plural = _("kapitel")
+        # One Swedish word for one and many (here and on every model like it): the contexts
+        # let English tell them apart.
+        verbose_name = pgettext_lazy("singular", "kapitel")
+        verbose_name_plural = pgettext_lazy("plural", "kapitel")
         ordering = ["number"]
 
     def __str__(self):
@@ -126,8 +129,8 @@ class Goal(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("mål")
-        verbose_name_plural = _("mål")
+        verbose_name = pgettext_lazy("singular", "mål")
+        verbose_name_plural = pgettext_lazy("plural", "mål")
         ordering = ["framework", "sdg", "title"]
         indexes = [models.Index(fields=["framework", "sdg"])]
         constraints = [
@@ -290,8 +293,8 @@ class NoMeasures(models.Model):
     objects = NoMeasuresQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("inga insatser")
-        verbose_name_plural = _("inga insatser")
+        verbose_name = pgettext_lazy("singular", "inga insatser")
+        verbose_name_plural = pgettext_lazy("plural", "inga insatser")
         ordering = ["chapter__number", "region__name"]
         constraints = [
             models.UniqueConstraint(
@@ -347,8 +350,8 @@ class AllocationAnswer(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("svar om anslag 1:1")
-        verbose_name_plural = _("svar om anslag 1:1")
+        verbose_name = pgettext_lazy("singular", "svar om anslag 1:1")
+        verbose_name_plural = pgettext_lazy("plural", "svar om anslag 1:1")
         ordering = ["region__name", "question"]
         constraints = [
             models.UniqueConstraint(
@@ -397,8 +400,8 @@ class Project(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("projekt")
-        verbose_name_plural = _("projekt")
+        verbose_name = pgettext_lazy("singular", "projekt")
+        verbose_name_plural = pgettext_lazy("plural", "projekt")
         ordering = ["region__name", "source_line"]
         constraints = [
             models.UniqueConstraint(fields=["report", "nyps_id"], name="project_unique_nyps")
@@ -505,8 +508,8 @@ class RateCounter(models.Model):
     expires = models.DateTimeField(_("gäller till"), db_index=True)
 
     class Meta:
-        verbose_name = _("räknare")
-        verbose_name_plural = _("räknare")
+        verbose_name = pgettext_lazy("singular", "räknare")
+        verbose_name_plural = pgettext_lazy("plural", "räknare")
 
     def __str__(self):
         return f"{self.key}: {self.count}"

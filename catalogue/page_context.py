@@ -59,10 +59,9 @@ def edition_of(request) -> EditionScope:
 
 def edition_context(scope: EditionScope) -> dict:
     """The template's view of the edition: its scope (as on every page: base.html names the
-    report from it) and the other editions to switch to."""
+    report from it; includes/edition_choice.html offers the others) and its `year=` query."""
     return {
         "edition": scope,
-        "other_editions": [r for r in scope.editions if r != scope.report],
         "year_query": f"{YEAR_PARAMETER}={scope.query_value}" if scope.query_value else "",
     }
 

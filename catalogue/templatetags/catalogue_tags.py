@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import nh3
@@ -30,6 +31,18 @@ def sanitize(html: str) -> str:
 def clean_html(value):
     """Render stored HTML safely: the importer sanitized it, and admin edits may not be."""
     return mark_safe(sanitize(value))
+
+
+# The first letter of the text, after any opening tags and spaces.
+_FIRST_LETTER = re.compile(r"^((?:\s|<[^>]*>)*)([^\W\d_])")
+
+
+@register.filter(is_safe=True)
+def capfirst_html(value):
+    """The text with its first letter upper-case. A description the importer split from its
+    name ("Hitta hem i Dalsland – syftar till att …") starts mid-sentence; shown alone, it
+    reads "Syftar till att …". The stored text keeps the source's words."""
+    return _FIRST_LETTER.sub(lambda m: m.group(1) + m.group(2).upper(), value or "", count=1)
 
 
 @register.filter

@@ -24,6 +24,18 @@ def test_year_choice_shows_the_older_edition(two, page):
     assert "2 insatser redovisade för 2023." in page.content()
 
 
+def test_comparison_keeps_its_regions_when_the_edition_changes_without_script(two, browser):
+    context = browser.new_context(locale="sv-SE", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(two.url + "/jamfor/?region=skane&region=gotland")
+    page.select_option("#edition-year", "2023")
+    page.get_by_role("button", name="Visa utgåvan").click()
+    page.wait_for_url("**/jamfor/?region=skane&region=gotland&year=2023")
+    assert page.locator("h1").inner_text() == "Jämför: Skåne, Gotland"
+    assert page.locator("#edition-year option[selected]").inner_text() == "2023 (Rapport 0480)"
+    context.close()
+
+
 def test_change_facet_narrows_the_list(two, page):
     page.goto(two.url + "/insatser/")
     page.locator('input[name="change"][value="new"]').check()  # applies at once (filters.js)
@@ -41,6 +53,7 @@ def test_change_facet_narrows_the_list(two, page):
         "/regioner/skane/forandringar/?year=2023",
         "timeline",
         "/regioner/gotland/",
+        "/jamfor/?region=skane&region=gotland",
     ],
 )
 @pytest.mark.parametrize("language", ["sv", "en"])

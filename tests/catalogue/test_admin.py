@@ -491,8 +491,37 @@ def test_change_page_shows_the_source_diff_and_the_original(measure, admin_clien
     original = page.split('<dl class="imported-original">')[1].split("</dl>")[0]
     assert "<p>40 företag fick rådgivning.</p>" in original  # the HTML rendered as text
     assert "&lt;p&gt;" not in original
-    assert "agenda2030:8" in original  # the goal links as imported
     assert "<dt>outputs</dt>" not in original  # the plain twin of outputs_html is not repeated
+
+
+def test_the_original_names_goals_region_and_chapter_as_readers_know_them(measure, admin_client):
+    """The imported JSON holds goal keys, a region code and a chapter number: the page shows
+    the goal's title, the region's name and the chapter's title instead (a key whose goal is
+    gone stays a key), and no JSON."""
+    measure.imported = {**measure.imported, "goals": ["agenda2030:8", "rus:12:borttaget:abc"]}
+    measure.save()
+    page = admin_client.get(admin_url(measure)).content.decode()
+    original = page.split('<dl class="imported-original">')[1].split("</dl>")[0]
+    goals = original.split("<dt>Mål</dt>")[1].split("</dd>")[0]
+    assert (
+        "<p>Mål 8: Anständiga arbetsvillkor och ekonomisk tillväxt<br>"
+        "rus:12:borttaget:abc (finns inte längre)</p>"
+    ) in goals
+    assert "agenda2030:8" not in goals
+    assert "<dt>Region</dt><dd>Skåne</dd>" in original
+    assert f"<dt>Kapitel</dt><dd>{measure.chapter}</dd>" in original
+    assert "<pre>" not in original
+
+
+def test_a_projects_original_shows_labels_and_lists(catalogue_objects, admin_client):
+    project = catalogue_objects["project"]
+    project.imported = {"status": "granted", "partners": ["Tillväxt Gotland"], "region": "09"}
+    project.save()
+    page = admin_client.get(admin_url(project)).content.decode()
+    original = page.split('<dl class="imported-original">')[1].split("</dl>")[0]
+    assert "<dd>Beviljat</dd>" in original
+    assert "<dd><p>Tillväxt Gotland</p></dd>" in original
+    assert "<dd>Gotland</dd>" in original
 
 
 def test_change_page_says_when_nothing_differs(measure, admin_client):
@@ -965,3 +994,36 @@ def test_filters_and_links_the_admin_writes_still_work(catalogue_objects, editor
         reverse("admin:auth_user_changelist") + "?is_staff__exact=1&groups__id__exact=1",
     ):
         assert editor_client.get(url).status_code in (200, 403), url
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_model_names_have_a_singular_and_a_plural(language):
+    """In English every model's singular and plural differ (Swedish "kapitel", "mål" and
+    "projekt" are both; their English plural needs its own message): the admin's index lists
+    plurals and its change forms say "Add <singular>"."""
+    from django.utils import translation
+
+    with translation.override(language):
+        names = {
+            model.__name__: (str(model._meta.verbose_name), str(model._meta.verbose_name_plural))
+            for model in global_apps.get_app_config("catalogue").get_models()
+            if not model.__name__.startswith("Historical")
+        }
+    if language == "en":
+        assert [name for name, (one, many) in names.items() if one == many] == []
+        assert names["Chapter"] == ("chapter", "chapters")
+        assert names["Goal"] == ("goal", "goals")
+        assert names["Project"] == ("project", "projects")
+    else:
+        assert names["Chapter"] == ("kapitel", "kapitel")
+        assert names["Goal"] == ("mål", "mål")
+
+
+def test_admin_index_in_english_lists_plurals(admin_client):
+    admin_client.cookies["django_language"] = "en"
+    response = admin_client.get(reverse("admin:index"))
+    text = response.content.decode()
+    for plural in ("Chapters", "Goals", "Projects", "Answers on appropriation 1:1"):
+        assert f">{plural}<" in text
+    for singular in (">Chapter<", ">Project<"):
+        assert singular not in text

@@ -172,7 +172,10 @@ def test_every_edition_counts_alone(client, catalogue):
     assert_counts_equal_the_list(client, older, 2023)
     html = client.get(f"{COMPARE}?region=skane&region=orebro&year=2023").content.decode()
     assert "Bredband" not in html and "Kompetensförsörjning i vården" in html
-    assert "Utgåva 2023 (Rapport 0480)" in html and "year=2024" in html
+    assert '<option value="2023" selected>2023 (Rapport 0480)</option>' in html
+    assert (
+        '<option value="">2024 (Rapport 0512)</option>' in html
+    )  # the latest edition is the clean link
 
 
 def test_unknown_year_is_404(client, catalogue):

@@ -89,7 +89,8 @@ def test_each_edition_alone(client, catalogue):
     national = client.get("/mal/agenda-2030/?format=json").json()
     assert {r["slug"]: r["by_sdg"]["8"] for r in national["regions"]}["orebro"] == 0
     html = client.get("/regioner/skane/mal/?year=2023").content.decode()
-    assert "/insatser/?year=2023&amp;region=skane" in html and "Utgåva 2023" in html
+    assert "/insatser/?year=2023&amp;region=skane" in html
+    assert '<option value="2023" selected>2023 (Rapport 0480)</option>' in html
 
 
 def test_query_counts(client, catalogue, django_assert_num_queries):

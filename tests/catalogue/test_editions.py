@@ -330,6 +330,48 @@ def test_word_diff(old, new, expected):
     assert str(word_diff(old, new)).startswith(expected)
 
 
+EDITION_PAGES = [
+    "/",
+    "/regioner/",
+    "/regioner/skane/",
+    "/regioner/skane/forandringar/",
+    "/regioner/skane/mal/",
+    "/mal/",
+    "/mal/agenda-2030/",
+    "/kapitel/8/",
+    "/jamfor/?region=skane&region=gotland",
+]
+
+
+@pytest.mark.parametrize("url", EDITION_PAGES)
+def test_pages_about_one_edition_choose_it_alike(client, two, url):
+    """Every page about one edition offers the others with the same form (one include), which
+    keeps the rest of the page's query (the compared regions)."""
+    html = page(client, url)
+    assert html.count('<form class="edition-choice"') == 1
+    assert "edition-line" not in html
+    form = html.split('<form class="edition-choice"', 1)[1].split("</form>", 1)[0]
+    assert '<option value="2023">' in form
+    if "region=" in url:
+        assert '<input type="hidden" name="region" value="skane">' in form
+        assert '<input type="hidden" name="region" value="gotland">' in form
+
+
+def test_the_site_name_and_the_error_form_keep_the_edition(client, two):
+    """The logo leads home in the edition the visitor reads; the error form of an older
+    edition's measure keeps that edition in its menu, breadcrumb and logo."""
+    assert '<a class="site-name" href="/?year=2023">' in page(client, "/regioner/", year="2023")
+    assert '<a class="site-name" href="/">' in page(client, "/regioner/")
+    old = two.old.measures["kompetens"]
+    assert '<a class="site-name" href="/?year=2023">' in page(client, old.get_absolute_url())
+    form = page(client, f"{old.get_absolute_url()}rapportera-fel/")
+    assert '<a class="site-name" href="/?year=2023">' in form
+    assert '<li><a href="/insatser/?year=2023">Insatser</a></li>' in form  # the breadcrumb
+    assert 'href="/regioner/?year=2023"' in form  # the menu
+    latest = page(client, f"{two.measures['kompetens'].get_absolute_url()}rapportera-fel/")
+    assert '<a class="site-name" href="/">' in latest and "year=" not in latest
+
+
 def test_templates_name_no_edition():
     """Years and report numbers come from the Report records, never from templates."""
     for path in Path(django_settings.BASE_DIR, "templates").rglob("*.html"):

@@ -731,3 +731,38 @@ def test_chapters_have_english_titles_on_english_pages(client, cat):
     assert re.search(r'name="chapter" value="7"[^>]*>\s*7 Environment and climate <span', html)
     client.cookies["django_language"] = "sv"
     assert '<h1 lang="sv">Miljö och klimat</h1>' in client.get("/kapitel/7/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "html, shown",
+    [
+        ("<p>syftar till att samla</p>", "<p>Syftar till att samla</p>"),
+        (
+            "<p>ett initiativ för att:</p><ul><li>snabba på</li></ul>",
+            "<p>Ett initiativ för att:</p><ul><li>snabba på</li></ul>",
+        ),
+        ("<p><strong>öppna</strong> data</p>", "<p><strong>Öppna</strong> data</p>"),
+        ("<p>Redan stor</p>", "<p>Redan stor</p>"),
+        ("<p>2023 års insats</p>", "<p>2023 års insats</p>"),
+        ("", ""),
+    ],
+)
+def test_capfirst_html(html, shown):
+    from catalogue.templatetags.catalogue_tags import capfirst_html
+
+    assert capfirst_html(html) == shown
+
+
+def test_a_description_split_from_its_name_starts_with_a_capital(client, cat):
+    """The importer splits "Hitta hem i Dalsland – syftar till att …" at the dash (8 of the
+    bundled report's 523 descriptions start in lower case): the page shows "Syftar till att …",
+    the data keep the source's words."""
+    measure = cat.measures["kompetens"]
+    Measure.objects.filter(pk=measure.pk).update(
+        description_html="<p>syftar till att samla vården.</p>",
+        description="syftar till att samla vården.",
+    )
+    html = client.get(measure.get_absolute_url()).content.decode()
+    assert '<div class="prose" lang="sv"><p>Syftar till att samla vården.</p></div>' in html
+    data = client.get(measure.get_absolute_url(), {"format": "json"}).json()
+    assert data["description"] == "syftar till att samla vården."
