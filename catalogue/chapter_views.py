@@ -15,6 +15,7 @@ from .selectors import Scope
 class ChapterDetailView(MeasureListView):
     template_name = "catalogue/chapter_detail.html"
     hidden_facets = frozenset({"chapter"})
+    hidden_columns = ("chapter",)  # every row is this chapter
 
     def dispatch(self, request, *args, **kwargs):
         self.chapter = get_object_or_404(Chapter, number=kwargs["number"])

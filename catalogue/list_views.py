@@ -30,6 +30,7 @@ class MeasureListView(TemplateView):
     template_name = "catalogue/measure_list.html"
     extra_context = {"nav": "measures"}
     hidden_facets: frozenset[str] = frozenset()
+    hidden_columns: tuple[str, ...] = ()  # table columns a page leaves out (its own scope)
 
     def scope(self) -> Scope:
         """What this page lists before any filter (the whole catalogue here)."""
@@ -97,6 +98,7 @@ class MeasureListView(TemplateView):
             highlights=self.search.highlights if self.search else {},
             snapshot=snapshot,
             show_year=self.filterset.edition.all_editions,
+            exclude=self.hidden_columns,
         )
         table.request = self.request
         order_by = self.request.GET.getlist("sort")
@@ -263,7 +265,7 @@ class MeasureListView(TemplateView):
         """The sort select (phones have no sortable column headers): relevance with a query,
         the list's own order without one, then each column both ways."""
         first = _("Relevans") if self.filterset.query else _("Kapitel och region (standard)")
-        return [
+        choices = [
             ("", first),
             ("name", _("Namn, A–Ö")),
             ("-name", _("Namn, Ö–A")),
@@ -271,6 +273,11 @@ class MeasureListView(TemplateView):
             ("-region", _("Region, Ö–A")),
             ("chapter", _("Kapitel, stigande")),
             ("-chapter", _("Kapitel, fallande")),
+        ]
+        return [
+            (value, label)
+            for value, label in choices
+            if value.lstrip("-") not in self.hidden_columns
         ]
 
 

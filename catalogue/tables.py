@@ -9,7 +9,7 @@ import django_tables2 as tables
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableData
 
@@ -38,8 +38,10 @@ SUMMARY_CHARS = 160
 
 
 def summary_line(text: str) -> str:
-    """The start of a description on one line, cut to SUMMARY_CHARS characters."""
-    return Truncator(" ".join(text.split())).chars(SUMMARY_CHARS)
+    """The start of a description on one line, cut to SUMMARY_CHARS characters, with a capital
+    first letter as on the measure's page (a few descriptions start in lower case where the
+    importer split them from the name at a dash)."""
+    return capfirst(Truncator(" ".join(text.split())).chars(SUMMARY_CHARS))
 
 
 GOAL_TITLE_CHARS = 50  # a goal's title in the list is cut here
@@ -133,6 +135,8 @@ class MeasureTable(tables.Table):
             kwargs["exclude"] = (*kwargs.get("exclude", ()), "year")
         super().__init__(*args, **kwargs)
         self.show_year = show_year
+        # The shown columns after the name (a chapter's page leaves out the chapter).
+        self.cell_columns = [column.name for column in self.columns if column.name != "name"]
         self.highlights = highlights or {}
         self.snapshot = snapshot
         self.dimensions = snapshot.dimensions if snapshot is not None else None
@@ -147,7 +151,7 @@ class MeasureTable(tables.Table):
         django-tables2 dispatches each cell through `call_with_appropriate`, which inspects the
         render method's signature per cell; for a 25-row page that cost more than the queries.
         Ids missing from the snapshot (deleted since) are left out. The cells follow the shown
-        columns: name, region, chapter, the year (if shown), goals.
+        columns: the name, then `cell_columns` (region, chapter, the year, goals, as shown).
         """
         years = self.dimensions.years
         rows = self.snapshot.rows
@@ -184,15 +188,13 @@ class MeasureTable(tables.Table):
             region_href = escape(region_url.replace("region-slug", slug))
             if row.report_id != latest_id:  # the region page in the row's own edition
                 region_href += f"?year={years[row.report_id]}"
-            row_cells = [
-                name,
-                f'<a href="{region_href}">{escape(region_name)}</a>',
-                f'<abbr title="{chapter_titles[number]}">{number}</abbr>',
-            ]
-            if self.show_year:
-                row_cells.append(str(years.get(row.report_id, "")))
-            row_cells.append("<br>".join(escape(part) for part in parts) if parts else "–")
-            cells.append(tuple(row_cells))
+            by_column = {
+                "region": f'<a href="{region_href}">{escape(region_name)}</a>',
+                "chapter": f'<abbr title="{chapter_titles[number]}">{number}</abbr>',
+                "year": str(years.get(row.report_id, "")),
+                "goals": "<br>".join(escape(part) for part in parts) if parts else "–",
+            }
+            cells.append((name, *(by_column[column] for column in self.cell_columns)))
         return cells
 
     def summaries(self, ids: list[int]) -> dict[int, str]:
@@ -214,12 +216,7 @@ class MeasureTable(tables.Table):
 
     def body_html(self) -> SafeString:
         """The shown page's rows (<tr>…</tr>), one string for the template to print."""
-        names = (
-            ("region", "chapter", "year", "goals")
-            if self.show_year
-            else ("region", "chapter", "goals")
-        )
-        labels = [escape(str(self.columns[name].header)) for name in names]
+        labels = [escape(str(self.columns[name].header)) for name in self.cell_columns]
         rows = []
         for name, *rest in self.page_rows():
             cells = "".join(

@@ -514,6 +514,28 @@ def test_chapter_page_lists_its_measures_with_facets(client, cat, django_assert_
     assert names_in_table(html) == ["Klimatomställning i näringslivet"]
 
 
+def header_cells(html: str) -> list[str]:
+    head = html.split('<table class="measures"', 1)[1].split("</thead>", 1)[0]
+    return [re.sub(r"<[^>]+>|[▲▼↕]", "", cell).split("(")[0].strip()
+            for cell in re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>", head, re.S)]  # fmt: skip
+
+
+def test_chapter_page_leaves_out_the_chapter_column(client, cat):
+    """Every row of a chapter's page is that chapter: no column, no sort by it. The list keeps
+    both, and the chapter page's export still names the chapter (test above)."""
+    html = client.get("/kapitel/7/").content.decode()
+    assert header_cells(html) == ["Insats", "Region", "Mål"]
+    body = html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    assert 'data-label="Kapitel"' not in body and body.count('data-label="Mål"') == 2
+    assert 'value="chapter"' not in html and 'value="-chapter"' not in html
+    listed = client.get("/insatser/").content.decode()
+    assert header_cells(listed) == ["Insats", "Region", "Kapitel", "Mål"]
+    assert 'value="chapter"' in listed
+    every = client.get("/kapitel/7/", {"year": "alla"}).content.decode()
+    assert header_cells(every) == ["Insats", "Region", "År", "Mål"]
+    assert every.count('data-label="År"') == 2
+
+
 def test_chapter_page_export_is_scoped(client, cat):
     data = streamed_json(client.get("/kapitel/7/", {"format": "json"}))
     assert data["count"] == 2
@@ -766,3 +788,5 @@ def test_a_description_split_from_its_name_starts_with_a_capital(client, cat):
     assert '<div class="prose" lang="sv"><p>Syftar till att samla vården.</p></div>' in html
     data = client.get(measure.get_absolute_url(), {"format": "json"}).json()
     assert data["description"] == "syftar till att samla vården."
+    listed = client.get("/insatser/", {"region": measure.region.slug}).content.decode()
+    assert '<p class="summary-line">Syftar till att samla vården.</p>' in listed
