@@ -3,7 +3,8 @@
     text → limits.bound (structural limits) → coordinations written out → query.parse →
     limits.expand_prefixes → expansion.expand (compounds, parts, abbreviations) → collected
     within the time limit → ranked ids; then, for a query of several plain words, the measures
-    with most of the words after those with all of them.
+    with most of the words after those with all of them; when the hits do not fill a page, the
+    measures that share the telling words of the best hits (feedback.near_hits) after those.
 
 The results of recent queries are kept with the searcher that found them (`_Results`): asked
 again before the index changes, a query costs no search, and its excerpts already made are reused.
@@ -22,7 +23,15 @@ from django.conf import settings
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 
-from catalogue.search import abbreviations, changes, expansion, indexing, limits, storage
+from catalogue.search import (
+    abbreviations,
+    changes,
+    expansion,
+    feedback,
+    indexing,
+    limits,
+    storage,
+)
 from catalogue.search import query as query_module
 from catalogue.search.excerpts import Highlights, Matcher
 from catalogue.search.suggestions import english_hints, only_stop_words, suggest
@@ -35,6 +44,10 @@ logger = logging.getLogger(__name__)
 MOST_WORDS_BELOW = 50
 # ... and for queries of at most this many words (the count per word is a search of its own).
 MOST_WORDS_MAX_WORDS = 5
+# When the query's own hits do not fill a page of this many, the measures that share the
+# telling words of its best hits follow them (catalogue.search.feedback): more would cost a few
+# ms on every new query for hits far down a long list.
+NEAR_BELOW = 10
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,9 @@ class SearchNotes:
     expanded: bool = False  # compounds, parts or abbreviations were searched too
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, meaning) searched
     coordinations: tuple[str, ...] = ()  # "studievägledning" from "studie- och yrkesvägledning"
+    near_after: int | None = None  # hits of the query, when near hits follow (feedback)
+    near: int = 0  # near hits: measures with the telling words of the best hits, after those
+    near_words: tuple[str, ...] = ()  # those words
     corrected_from: str | None = None  # nothing was found for this text: hits of `suggestion`
 
 
@@ -150,6 +166,13 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
         if loose:
             notes = replace(notes, phrase_hits=len(hits), phrase_words=len(loose))
             hits += loose
+    if hits and len(hits) < NEAR_BELOW and not timed_out:
+        seeds, found = [d for _, d in hits], {pk for pk, _ in hits}
+        near = feedback.near_hits(searcher, seeds, found, query_module.plain_words(text).split())
+        near_hits = near.hits if limit is None else near.hits[: max(0, limit - len(hits))]
+        if near_hits:
+            notes = replace(notes, near_after=len(hits), near=len(near_hits), near_words=near.words)
+            hits += near_hits
     suggestion = suggest(searcher, text)
     if not hits and suggestion and not corrected:
         # Nothing found, and a near word is known ("larcentrum" → "lärcentra"): show its hits.

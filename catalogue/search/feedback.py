@@ -1,0 +1,96 @@
+"""Near hits: measures that share the telling words of a query's best hits, after all its hits.
+
+A civil servant's word and the report's often differ with no rule between them: a task about
+"turism" is answered by measures about "besöksnäring" or "Gold of Lapland", one about
+"integration" by measures for "nyanlända". The words that the best hits of a query share, and
+that are rare in the rest of the report, name the subject as the report writes it
+(pseudo-relevance feedback): the measures with those words that the query did not find are
+listed after every hit of the query itself, and the page says which words found them.
+
+Data, not a list: the words are those of the `exact` field (as written, so the page can show
+them) in at least MIN_SEEDS of the first SEED_HITS hits' texts, weighted by how many of those
+have them times their inverse document frequency; a word in more than MAX_SHARE of the measures
+tells nothing. The near hits are ranked by Whoosh's own scoring of those words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+from catalogue.search.words import stem
+
+# The best hits whose texts give the words; more drift from the query's subject.
+SEED_HITS = 5
+SEED_FIELDS = ("name", "description", "outputs", "effects")  # not the region or the goals
+# A word must be in this many of the seeds (or all of them, when fewer): one measure's own
+# words are its own subject, not the query's.
+MIN_SEEDS = 2
+MAX_SHARE = 0.1
+NUM_TERMS = 10
+SHOWN_TERMS = 5  # the words the page names
+MAX_NEAR = 20  # near hits listed at most
+
+
+@dataclass(frozen=True)
+class Near:
+    """The near hits, (measure id, docnum) best first, and the words that found them."""
+
+    hits: list[tuple[int, int]]
+    words: tuple[str, ...]
+
+
+NOTHING = Near([], ())
+
+
+def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str]) -> Near:
+    """Measures with the telling words of `seeds` (docnums of the best hits, best first) that
+    are not among `found` (measure ids), best first, at most MAX_NEAR; the words named exclude
+    the query's own."""
+    terms = telling_words(searcher, seeds[:SEED_HITS])
+    if not terms:
+        return NOTHING
+    q = wq.Or([wq.Term("exact", term, boost=weight) for term, weight in terms])
+    results = searcher.search(q, limit=MAX_NEAR + len(found))
+    column = searcher.reader().column_reader("pk")
+    hits = []
+    for _, docnum in results.top_n:
+        pk = column[docnum]
+        if pk not in found:
+            hits.append((pk, docnum))
+            if len(hits) == MAX_NEAR:
+                break
+    if not hits:
+        return NOTHING
+    own = {stem(w) for w in query_words}
+    words = tuple(term for term, _ in terms if stem(term) not in own)[:SHOWN_TERMS]
+    return Near(hits, words)
+
+
+def telling_words(searcher, seeds: list[int]) -> list[tuple[str, float]]:
+    """Up to NUM_TERMS (word, weight) that the seeds' texts share and few other measures have,
+    the heaviest first."""
+    if not seeds:
+        return []
+    field = searcher.schema["exact"]
+    shared = Counter()
+    for docnum in seeds:
+        stored = searcher.stored_fields(docnum)
+        text = "\n".join(stored.get(name) or "" for name in SEED_FIELDS)
+        shared.update({t for t in field.process_text(text) if t.isalpha() and len(t) > 2})
+    needed = min(len(seeds), MIN_SEEDS)
+    reader = searcher.reader()
+    total = reader.doc_count()
+    weighted = []
+    for term, count in shared.items():
+        if count < needed:
+            continue
+        frequency = reader.doc_frequency("exact", term)
+        # Only in the seeds themselves: it finds no other measure.
+        if count < frequency <= total * MAX_SHARE:
+            weighted.append((count * math.log(total / frequency), term))
+    weighted.sort(reverse=True)
+    return [(term, weight) for weight, term in weighted[:NUM_TERMS]]

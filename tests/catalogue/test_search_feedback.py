@@ -1,0 +1,117 @@
+"""Near hits (catalogue.search.feedback): when a query's own hits do not fill a page, the
+measures that share the telling words of its best hits follow them, and the page says so."""
+
+import pytest
+
+from catalogue import search
+from catalogue.models import Chapter, Measure, Region, Report
+from catalogue.search import engine, feedback
+
+from .test_search import index_dir  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = {
+    "fjall": ("Jämtland Härjedalen", "Turism i fjällen", "Destinationsutveckling med guidade "
+              "naturupplevelser i fjällen."),
+    "kust": ("Halland", "Turism vid kusten", "Destinationsutveckling och guidade "
+             "naturupplevelser längs kusten."),
+    "gold": ("Norrbotten", "Gold of Lapland", "Destinationsutveckling och guidade "
+             "naturupplevelser i Lappland."),
+    "slump": ("Skåne", "Lantbrukets vatten", "Destinationsutveckling nämns här en gång."),
+}  # fmt: skip
+# Measures about other things: a word of the seeds must be rare in the whole index to tell.
+FILLERS = 40
+
+
+@pytest.fixture
+def index(index_dir):  # noqa: F811
+    report = Report.objects.create(
+        title="Tabellbilaga", year=2023, number="0480", source_name="t.txt", checksum="0" * 64
+    )
+    chapter = Chapter.objects.get(number=3)
+    made = {}
+    for line, (key, (region, name, description)) in enumerate(TEXTS.items(), start=10):
+        made[key] = Measure.objects.create(
+            report=report,
+            region=Region.objects.get(name=region),
+            chapter=chapter,
+            name=name,
+            description=description,
+            source_key=key,
+            source_line=line,
+        )
+    uppsala = Region.objects.get(name="Uppsala")
+    for n in range(FILLERS):
+        Measure.objects.create(
+            report=report,
+            region=uppsala,
+            chapter=chapter,
+            name=f"Insats nummer {n}",
+            description=f"Ämne{'x' * n} och annat.",
+            source_key=f"filler{n}",
+            source_line=100 + n,
+        )
+    assert search.rebuild() == len(TEXTS) + FILLERS
+    return made
+
+
+def test_measures_sharing_the_best_hits_telling_words_follow_the_hits(index):
+    result = search.search("turism")
+    assert set(result.ids[:2]) == {index["fjall"].pk, index["kust"].pk}
+    assert result.ids[2] == index["gold"].pk  # no "turism", but the words of both hits
+    assert result.notes.near_after == 2 and result.notes.near == 2
+    assert {"destinationsutveckling", "guidade", "naturupplevelser"} <= set(result.notes.near_words)
+    assert "turism" not in result.notes.near_words
+
+
+def test_more_shared_words_rank_first(index):
+    # "slump" has one of the words, "gold" all of them.
+    ids = search.search("turism").ids
+    assert ids.index(index["gold"].pk) < ids.index(index["slump"].pk)
+
+
+def test_words_common_in_the_index_find_nothing_more(index):
+    # Fillers only, whose other words ("insats", "nummer", "annat") every filler has.
+    result = search.search("ämne" + "x" * (FILLERS - 1))
+    assert 0 < len(result.ids) < engine.NEAR_BELOW
+    assert result.notes.near == 0 and result.notes.near_after is None
+
+
+def test_a_single_hit_is_followed_by_measures_like_it(index):
+    result = search.search("fjällen")
+    assert result.ids[0] == index["fjall"].pk
+    assert result.ids[1:3] in (
+        [index["kust"].pk, index["gold"].pk],
+        [index["gold"].pk, index["kust"].pk],
+    )
+
+
+def test_no_near_hits_when_the_hits_fill_a_page(index, monkeypatch):
+    monkeypatch.setattr(engine, "NEAR_BELOW", 2)
+    result = search.search("turism")
+    assert set(result.ids) == {index["fjall"].pk, index["kust"].pk}
+    assert result.notes.near == 0
+
+
+def test_a_limit_counts_the_near_hits_too(index):
+    assert len(search.search("turism", limit=2).ids) == 2
+    result = search.search("turism", limit=3)
+    assert result.ids[2] == index["gold"].pk and result.notes.near == 1
+
+
+def test_common_words_do_not_tell(index, monkeypatch):
+    # With a word allowed in at most 1 % of the measures, none of the shared words tells.
+    monkeypatch.setattr(feedback, "MAX_SHARE", 0.01)
+    assert search.search("turism").notes.near == 0
+
+
+def test_the_list_page_marks_and_explains_near_hits(client, index):
+    page = client.get("/insatser/", {"q": "turism"}).content.decode()
+    assert "Närliggande: efter 2 träffar följer insatser" in page
+    assert '<span lang="sv">destinationsutveckling</span>' in page
+    assert "Gold of Lapland" in page
+    client.cookies["django_language"] = "en"
+    search.reset()
+    page = client.get("/insatser/", {"q": "turism"}).content.decode()
+    assert "Related: after 2 hits follow measures the search did not find" in page
