@@ -3,8 +3,8 @@
     text → limits.bound (structural limits) → coordinations written out → query.parse →
     limits.expand_prefixes → expansion.expand (compounds, parts, abbreviations) → collected
     within the time limit → ranked ids; then, for a query of several plain words, the measures
-    with most of the words after those with all of them; when the hits do not fill a page, the
-    measures that share the telling words of the best hits (feedback.near_hits) after those.
+    with most of the words after those with all of them; then at most 20 measures that share
+    the telling words of the best hits (feedback.near_hits).
 
 The results of recent queries are kept with the searcher that found them (`_Results`): asked
 again before the index changes, a query costs no search, and its excerpts already made are reused.
@@ -44,10 +44,6 @@ logger = logging.getLogger(__name__)
 MOST_WORDS_BELOW = 50
 # ... and for queries of at most this many words (the count per word is a search of its own).
 MOST_WORDS_MAX_WORDS = 5
-# When the query's own hits do not fill a page of this many, the measures that share the
-# telling words of its best hits follow them (catalogue.search.feedback): more would cost a few
-# ms on every new query for hits far down a long list.
-NEAR_BELOW = 10
 
 
 @dataclass(frozen=True)
@@ -166,13 +162,17 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
         if loose:
             notes = replace(notes, phrase_hits=len(hits), phrase_words=len(loose))
             hits += loose
-    if hits and len(hits) < NEAR_BELOW and not timed_out:
+    near_ids, near_terms = set(), ()
+    if hits and not timed_out and (limit is None or len(hits) < limit):
+        # After every hit, so also after a long list: a region's or a chapter's few hits of a
+        # common word are followed by their near hits there (1.5 ms of CPU a query).
         seeds, found = [d for _, d in hits], {pk for pk, _ in hits}
         near = feedback.near_hits(searcher, seeds, found, query_module.plain_words(text).split())
         near_hits = near.hits if limit is None else near.hits[: max(0, limit - len(hits))]
         if near_hits:
             notes = replace(notes, near_after=len(hits), near=len(near_hits), near_words=near.words)
             hits += near_hits
+            near_ids, near_terms = {pk for pk, _ in near_hits}, near.terms
     suggestion = suggest(searcher, text)
     if not hits and suggestion and not corrected:
         # Nothing found, and a near word is known ("larcentrum" → "lärcentra"): show its hits.
@@ -184,7 +184,7 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
     matcher = Matcher.from_query(q, folding=not has_swedish_letters(text), expanded=expanded)
     return SearchResult(
         ids=[measure_id for measure_id, _ in hits],
-        highlights=Highlights(searcher, hits, matcher),
+        highlights=Highlights(searcher, hits, matcher, near=(near_ids, near_terms)),
         suggestion=suggestion,
         parsed_ok=parsed_ok,
         notes=notes,

@@ -10,7 +10,9 @@ listed after every hit of the query itself, and the page says which words found 
 Data, not a list: the words are those of the `exact` field (as written, so the page can show
 them) in at least MIN_SEEDS of the first SEED_HITS hits' texts, weighted by how many of those
 have them times their inverse document frequency; a word in more than MAX_SHARE of the measures
-tells nothing. The near hits are ranked by Whoosh's own scoring of those words.
+tells nothing. The measures with those words are scored here from their postings (the words'
+weights, each count saturating as in BM25, over the square root of the text's length): Whoosh's
+own scoring of an Or of ten words cost 4.6 ms of CPU per query on the bundled report, this 1.5.
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-
-from whoosh import query as wq
 
 from catalogue.search.words import stem
 
@@ -33,17 +33,21 @@ MAX_SHARE = 0.1
 NUM_TERMS = 10
 SHOWN_TERMS = 5  # the words the page names
 MAX_NEAR = 20  # near hits listed at most
+# A word's weight grows with its count in a text, less and less (BM25's k1).
+TF_SATURATION = 1.2
 
 
 @dataclass(frozen=True)
 class Near:
-    """The near hits, (measure id, docnum) best first, and the words that found them."""
+    """The near hits, (measure id, docnum) best first, the words that found them (`terms`)
+    and those of them the page names (`words`: not the query's own, the first SHOWN_TERMS)."""
 
     hits: list[tuple[int, int]]
     words: tuple[str, ...]
+    terms: tuple[str, ...]
 
 
-NOTHING = Near([], ())
+NOTHING = Near([], (), ())
 
 
 def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str]) -> Near:
@@ -53,11 +57,19 @@ def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str
     terms = telling_words(searcher, seeds[:SEED_HITS])
     if not terms:
         return NOTHING
-    q = wq.Or([wq.Term("exact", term, boost=weight) for term, weight in terms])
-    results = searcher.search(q, limit=MAX_NEAR + len(found))
-    column = searcher.reader().column_reader("pk")
+    reader = searcher.reader()
+    scores = Counter()
+    for term, weight in terms:
+        for docnum, frequency in reader.postings("exact", term).items_as("frequency"):
+            scores[docnum] += weight * frequency / (frequency + TF_SATURATION)
+    column = reader.column_reader("pk")
+    # Longer texts have more words by chance: divided by the square root of their length.
+    ranked = sorted(
+        (-score / math.sqrt(reader.doc_field_length(docnum, "exact", 1)), docnum)
+        for docnum, score in scores.items()
+    )
     hits = []
-    for _, docnum in results.top_n:
+    for _, docnum in ranked:
         pk = column[docnum]
         if pk not in found:
             hits.append((pk, docnum))
@@ -67,7 +79,7 @@ def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str
         return NOTHING
     own = {stem(w) for w in query_words}
     words = tuple(term for term, _ in terms if stem(term) not in own)[:SHOWN_TERMS]
-    return Near(hits, words)
+    return Near(hits, words, tuple(term for term, _ in terms))
 
 
 def telling_words(searcher, seeds: list[int]) -> list[tuple[str, float]]:

@@ -1,11 +1,11 @@
-"""Near hits (catalogue.search.feedback): when a query's own hits do not fill a page, the
-measures that share the telling words of its best hits follow them, and the page says so."""
+"""Near hits (catalogue.search.feedback): after a query's own hits, the measures that share the
+telling words of its best hits, marked in the list and explained on the page."""
 
 import pytest
 
 from catalogue import search
 from catalogue.models import Chapter, Measure, Region, Report
-from catalogue.search import engine, feedback
+from catalogue.search import feedback
 
 from .test_search import index_dir  # noqa: F401 (fixture)
 
@@ -74,7 +74,7 @@ def test_more_shared_words_rank_first(index):
 def test_words_common_in_the_index_find_nothing_more(index):
     # Fillers only, whose other words ("insats", "nummer", "annat") every filler has.
     result = search.search("ämne" + "x" * (FILLERS - 1))
-    assert 0 < len(result.ids) < engine.NEAR_BELOW
+    assert result.ids
     assert result.notes.near == 0 and result.notes.near_after is None
 
 
@@ -85,13 +85,6 @@ def test_a_single_hit_is_followed_by_measures_like_it(index):
         [index["kust"].pk, index["gold"].pk],
         [index["gold"].pk, index["kust"].pk],
     )
-
-
-def test_no_near_hits_when_the_hits_fill_a_page(index, monkeypatch):
-    monkeypatch.setattr(engine, "NEAR_BELOW", 2)
-    result = search.search("turism")
-    assert set(result.ids) == {index["fjall"].pk, index["kust"].pk}
-    assert result.notes.near == 0
 
 
 def test_a_limit_counts_the_near_hits_too(index):
@@ -106,12 +99,21 @@ def test_common_words_do_not_tell(index, monkeypatch):
     assert search.search("turism").notes.near == 0
 
 
+def test_the_near_words_are_marked_in_a_near_hits_excerpt(index):
+    result = search.search("turism")
+    excerpt = result.highlights[index["gold"].pk]
+    assert '<mark class="near">guidade</mark>' in excerpt
+    assert "<mark>guidade</mark>" not in excerpt
+    assert "<mark" not in result.highlights[index["fjall"].pk]  # a hit of the word itself
+
+
 def test_the_list_page_marks_and_explains_near_hits(client, index):
     page = client.get("/insatser/", {"q": "turism"}).content.decode()
-    assert "Närliggande: efter 2 träffar följer insatser" in page
-    assert '<span lang="sv">destinationsutveckling</span>' in page
-    assert "Gold of Lapland" in page
+    assert "Närliggande: efter träffarna för sökorden följer insatser" in page
+    assert '<span lang="sv">guidade</span>' in page
+    row = page[page.index("Gold of Lapland") :][:400]
+    assert 'class="near-label"' in row
+    assert 'class="near-label"' not in page[page.index("Turism vid kusten") :][:200]
     client.cookies["django_language"] = "en"
-    search.reset()
     page = client.get("/insatser/", {"q": "turism"}).content.decode()
-    assert "Related: after 2 hits follow measures the search did not find" in page
+    assert "Related: after the hits of your words follow measures" in page
