@@ -117,3 +117,9 @@ def test_the_list_page_marks_and_explains_near_hits(client, index):
     client.cookies["django_language"] = "en"
     page = client.get("/insatser/", {"q": "turism"}).content.decode()
     assert "Related: after the hits of your words follow measures" in page
+
+
+def test_a_region_filter_keeps_the_regions_near_hits(client, index):
+    # The region facet filters the whole ranking, near hits included: nothing is cut before it.
+    page = client.get("/insatser/", {"q": "turism", "region": "norrbotten"}).content.decode()
+    assert "Gold of Lapland" in page and "Turism vid kusten" not in page
