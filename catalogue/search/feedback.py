@@ -21,7 +21,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from catalogue.search.words import stem
+from catalogue.search.words import fold, stem
 
 # The best hits whose texts give the words; more drift from the query's subject.
 SEED_HITS = 5
@@ -77,8 +77,9 @@ def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str
                 break
     if not hits:
         return NOTHING
-    own = {stem(w) for w in query_words}
-    words = tuple(term for term, _ in terms if stem(term) not in own)[:SHOWN_TERMS]
+    # The query's own words are not named, typed without å/ä/ö or not ("innovationsframjande").
+    own = {fold(stem(w.lower())) for w in query_words}
+    words = tuple(term for term, _ in terms if fold(stem(term)) not in own)[:SHOWN_TERMS]
     return Near(hits, words, tuple(term for term, _ in terms))
 
 

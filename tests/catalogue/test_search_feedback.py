@@ -5,7 +5,7 @@ import pytest
 
 from catalogue import search
 from catalogue.models import Chapter, Measure, Region, Report
-from catalogue.search import feedback
+from catalogue.search import feedback, storage
 
 from .test_search import index_dir  # noqa: F401 (fixture)
 
@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 TEXTS = {
     "fjall": ("Jämtland Härjedalen", "Turism i fjällen", "Destinationsutveckling med guidade "
-              "naturupplevelser i fjällen."),
+              "naturupplevelser och sevärdheter i fjällen."),
     "kust": ("Halland", "Turism vid kusten", "Destinationsutveckling och guidade "
-             "naturupplevelser längs kusten."),
+             "naturupplevelser och sevärdheter längs kusten."),
     "gold": ("Norrbotten", "Gold of Lapland", "Destinationsutveckling och guidade "
              "naturupplevelser i Lappland."),
     "slump": ("Skåne", "Lantbrukets vatten", "Destinationsutveckling nämns här en gång."),
@@ -48,7 +48,7 @@ def index(index_dir):  # noqa: F811
             region=uppsala,
             chapter=chapter,
             name=f"Insats nummer {n}",
-            description=f"Ämne{'x' * n} och annat.",
+            description=f"Ämne{'x' * n} och annat" + (" med sevärdheter." if n < 4 else "."),
             source_key=f"filler{n}",
             source_line=100 + n,
         )
@@ -63,6 +63,15 @@ def test_measures_sharing_the_best_hits_telling_words_follow_the_hits(index):
     assert result.notes.near_after == 2 and result.notes.near == 2
     assert {"destinationsutveckling", "guidade", "naturupplevelser"} <= set(result.notes.near_words)
     assert "turism" not in result.notes.near_words
+
+
+def test_the_querys_own_words_are_not_named_even_typed_without_swedish_letters(index, monkeypatch):
+    # Six measures have "sevärdheter", more than the five best hits: it is a telling word.
+    monkeypatch.setattr(feedback, "MAX_SHARE", 0.5)
+    searcher = storage.searcher()
+    seeds = [searcher.document_number(id=str(pk)) for pk in search.search("sevärdheter").ids]
+    near = feedback.near_hits(searcher, seeds, set(), ["sevardheter"])
+    assert "sevärdheter" in near.terms and "sevärdheter" not in near.words
 
 
 def test_more_shared_words_rank_first(index):
