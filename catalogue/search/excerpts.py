@@ -1,7 +1,7 @@
 """Excerpts: a window of a hit's text around the words the query matched, escaped, with the
 matches in <mark> (<mark class="expanded"> for those found through a compound, its parts or an
 abbreviation rather than the word as written; <mark class="near"> in a near hit for the telling
-words that found it, catalogue.search.feedback). Made on demand: a list page shows a few hits.
+words that found it, catalogue.search.near). Made on demand: a list page shows a few hits.
 """
 
 from __future__ import annotations

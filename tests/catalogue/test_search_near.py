@@ -1,11 +1,11 @@
-"""Near hits (catalogue.search.feedback): after a query's own hits, the measures that share the
+"""Near hits (catalogue.search.near): after a query's own hits, the measures that share the
 telling words of its best hits, marked in the list and explained on the page."""
 
 import pytest
 
 from catalogue import search
 from catalogue.models import Chapter, Measure, Region, Report
-from catalogue.search import feedback, storage
+from catalogue.search import near, storage
 
 from .test_search import index_dir  # noqa: F401 (fixture)
 
@@ -67,11 +67,11 @@ def test_measures_sharing_the_best_hits_telling_words_follow_the_hits(index):
 
 def test_the_querys_own_words_are_not_named_even_typed_without_swedish_letters(index, monkeypatch):
     # Six measures have "sevärdheter", more than the five best hits: it is a telling word.
-    monkeypatch.setattr(feedback, "MAX_SHARE", 0.5)
+    monkeypatch.setattr(near, "MAX_SHARE", 0.5)
     searcher = storage.searcher()
     seeds = [searcher.document_number(id=str(pk)) for pk in search.search("sevärdheter").ids]
-    near = feedback.near_hits(searcher, seeds, set(), ["sevardheter"])
-    assert "sevärdheter" in near.terms and "sevärdheter" not in near.words
+    found = near.near_hits(searcher, seeds, set(), ["sevardheter"])
+    assert "sevärdheter" in found.terms and "sevärdheter" not in found.words
 
 
 def test_more_shared_words_rank_first(index):
@@ -104,7 +104,7 @@ def test_a_limit_counts_the_near_hits_too(index):
 
 def test_common_words_do_not_tell(index, monkeypatch):
     # With a word allowed in at most 1 % of the measures, none of the shared words tells.
-    monkeypatch.setattr(feedback, "MAX_SHARE", 0.01)
+    monkeypatch.setattr(near, "MAX_SHARE", 0.01)
     assert search.search("turism").notes.near == 0
 
 
