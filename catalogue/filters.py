@@ -53,6 +53,13 @@ class SearchOutcome:
     def rank(self) -> dict[int, int]:
         return {pk: position for position, pk in enumerate(self.ids)}
 
+    @cached_property
+    def near_ids(self) -> frozenset[int]:
+        """The near hits (after the query's own hits): measures that share the telling words of
+        the best hits, marked in the list."""
+        after = getattr(self.notes, "near_after", None)
+        return frozenset(self.ids[after:]) if after is not None else frozenset()
+
 
 def run_search(query: str) -> SearchOutcome:
     """Ask the search module; a missing module or index means "search is being rebuilt"."""

@@ -96,6 +96,7 @@ class MeasureListView(TemplateView):
         table = MeasureTable(
             data=data,
             highlights=self.search.highlights if self.search else {},
+            near=self.search.near_ids if self.search else frozenset(),
             snapshot=snapshot,
             show_year=self.filterset.edition.all_editions,
             exclude=self.hidden_columns,

@@ -8,6 +8,7 @@ from html import escape
 import django_tables2 as tables
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
@@ -128,9 +129,12 @@ class MeasureTable(tables.Table):
         empty_text = _("Inga insatser matchar.")
         attrs = {"class": "measures"}
 
-    def __init__(self, *args, highlights=None, snapshot=None, show_year=False, **kwargs):
+    def __init__(
+        self, *args, highlights=None, near=frozenset(), snapshot=None, show_year=False, **kwargs
+    ):
         """The data are measure ids; their cells come from `snapshot` (catalogue.snapshot, with
-        its regions and chapters). `show_year`: the list spans several editions."""
+        its regions and chapters). `show_year`: the list spans several editions. `near`: the
+        search's near hits, marked as such."""
         if not show_year:
             kwargs["exclude"] = (*kwargs.get("exclude", ()), "year")
         super().__init__(*args, **kwargs)
@@ -138,6 +142,7 @@ class MeasureTable(tables.Table):
         # The shown columns after the name (a chapter's page leaves out the chapter).
         self.cell_columns = [column.name for column in self.columns if column.name != "name"]
         self.highlights = highlights or {}
+        self.near = near
         self.snapshot = snapshot
         self.dimensions = snapshot.dimensions if snapshot is not None else None
         # Per page, not per row: translated labels and URL patterns (reverse() costs per call).
@@ -160,6 +165,11 @@ class MeasureTable(tables.Table):
         latest_id = self.dimensions.reports[0].pk if self.dimensions.reports else None
         measure_url, region_url = self._measure_url, self._region_url
         chapter_titles: dict[int, str] = {}  # per page: the title in the page's language
+        near_label = format_html(
+            ' <span class="near-label" title="{}">{}</span>',
+            _("Hittad genom ord som är typiska för de bästa träffarna, inte genom sökorden"),
+            _("Närliggande"),
+        )
         summaries = self.summaries(
             [pk for pk in (r.record for r in self.paginated_rows) if not self.highlights.get(pk)]
         )
@@ -174,6 +184,8 @@ class MeasureTable(tables.Table):
                 chapter_titles[number] = escape(str(chapter_name(number, title)))
             url = measure_url.replace(str(_PK_MARK), str(row.pk))
             name = f'<a href="{escape(url)}">{escape(row.name)}</a>'
+            if row.pk in self.near:
+                name += near_label
             excerpt = self.highlights.get(row.pk)
             if excerpt:
                 # The search module's excerpts are escaped text with <mark> added (the contract).

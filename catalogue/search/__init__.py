@@ -15,8 +15,8 @@ Modules, by job: words (stop words, stemming, folding), compounds (decompounding
 coordination), analysis (the index's analyzers), abbreviations, indexing (schema, documents,
 writing), storage (the index folder, locks, one searcher per process), changes (the change log
 that keeps every node current), query (the parser), limits (bounded work), expansion (compounds,
-parts and abbreviations at query time), engine (one search), excerpts, suggestions, related
-(more like this).
+parts and abbreviations at query time), engine (one search), near (near hits after the hits),
+excerpts, suggestions, related (more like this).
 """
 
 from __future__ import annotations

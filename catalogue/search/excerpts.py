@@ -1,6 +1,7 @@
 """Excerpts: a window of a hit's text around the words the query matched, escaped, with the
 matches in <mark> (<mark class="expanded"> for those found through a compound, its parts or an
-abbreviation rather than the word as written). Made on demand: a list page shows a few hits.
+abbreviation rather than the word as written; <mark class="near"> in a near hit for the telling
+words that found it, catalogue.search.near). Made on demand: a list page shows a few hits.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from catalogue.search.words import fold, stem
 
 EXCERPT_FIELDS = ("description", "outputs", "effects", "goals_text")
 EXCERPT_CHARS = 240
-DIRECT, EXPANDED = 1, 2
+DIRECT, EXPANDED, NEAR = 1, 2, 3
+_OPENING = {DIRECT: "<mark>", EXPANDED: '<mark class="expanded">', NEAR: '<mark class="near">'}
 
 
 class Matcher:
@@ -30,7 +32,10 @@ class Matcher:
         exact: set[str],
         prefixes: set[str],
         expanded=None,
+        *,
+        direct: int = DIRECT,
     ):
+        self.direct = direct  # what a word matched as written counts as
         self.stems = stems
         self.folded = folded
         self.exact = exact
@@ -69,6 +74,11 @@ class Matcher:
                 prefixes.add(sub.text.rstrip("*?").lower())
         return cls(stems, folded, exact, {p for p in prefixes if p}, expanded)
 
+    @classmethod
+    def of_words(cls, words, *, how: int = NEAR) -> Matcher:
+        """Marks these words as written (a near hit's telling words)."""
+        return cls(set(), set(), set(words), set(), direct=how)
+
     def matches(self, word: str) -> int:
         """DIRECT if the query matched the word as written (or stemmed, or folded), EXPANDED
         if through a compound or an abbreviation, else 0."""
@@ -80,11 +90,11 @@ class Matcher:
     def _matches(self, word: str) -> int:
         lower, stemmed, folded, folded_stem = _word_keys(word)
         if lower in self.exact or stemmed in self.stems:
-            return DIRECT
+            return self.direct
         if any(lower.startswith(p) for p in self.prefixes):
-            return DIRECT
+            return self.direct
         if self.folded and folded_stem in self.folded:
-            return DIRECT
+            return self.direct
         if lower in self.expanded_forms or stemmed in self.expanded_stems:
             return EXPANDED
         if any(part in lower for part in self.parts):
@@ -194,8 +204,7 @@ def excerpt(text: str, matcher: Matcher, *, size: int = EXCERPT_CHARS) -> tuple[
         if m.start() < start or m.end() > end:
             continue
         parts.append(html.escape(text[position : m.start()]))
-        opening = "<mark>" if m.how == DIRECT else '<mark class="expanded">'
-        parts.append(f"{opening}{html.escape(m.group())}</mark>")
+        parts.append(f"{_OPENING[m.how]}{html.escape(m.group())}</mark>")
         position = m.end()
     parts.append(html.escape(text[position:end]))
     parts.append("…" if end < len(text) else "")
@@ -228,12 +237,16 @@ def highlight(fields: Mapping[str, str], matcher: Matcher) -> str:
 
 
 class Highlights(Mapping):
-    """Excerpts by measure id, made when first asked for (a list page shows only a few hits)."""
+    """Excerpts by measure id, made when first asked for (a list page shows only a few hits).
 
-    def __init__(self, searcher, hits: list[tuple[int, int]], matcher: Matcher):
+    `near`: the ids of the near hits and the telling words that found them, marked there."""
+
+    def __init__(self, searcher, hits: list[tuple[int, int]], matcher: Matcher, near=((), ())):
         self._searcher = searcher
         self._docnums = dict(hits)
         self._matcher = matcher
+        self.near_ids = frozenset(near[0])
+        self._near_matcher = Matcher.of_words(near[1]) if near[1] else matcher
         self._cache: dict[int, str] = {}
 
     def __getitem__(self, measure_id: int) -> str:
@@ -243,7 +256,8 @@ class Highlights(Mapping):
                 fields = self._searcher.stored_fields(docnum)
             except Exception:  # the searcher was replaced meanwhile
                 fields = {}
-            self._cache[measure_id] = highlight(fields, self._matcher)
+            matcher = self._near_matcher if measure_id in self.near_ids else self._matcher
+            self._cache[measure_id] = highlight(fields, matcher)
         return self._cache[measure_id]
 
     def __iter__(self):
