@@ -119,12 +119,15 @@ class MeasureListView(TemplateView):
 
     def export(self, fmt: str):
         """Exactly the selected measures, in the page's order (relevance first with a query,
-        else the list's order or the chosen sort)."""
-        ids = self.get_table(paginate=False).data.ids
+        else the list's order or the chosen sort). A search's near hits are left out: the
+        page marks them as guesses, a file has no such mark (the XLSX's description says so)."""
+        near = self.search.near_ids if self.search else frozenset()
+        shown = self.get_table(paginate=False).data.ids
+        ids = [pk for pk in shown if pk not in near]
         records = exports.measure_records(
             ids, self.request.build_absolute_uri, self.snapshot.dimensions
         )
-        selection = self.export_selection(len(ids))
+        selection = self.export_selection(len(ids), near_left_out=len(shown) - len(ids))
         if fmt == "json":
             return exports.json_response(records, selection)
         if fmt == "csv":
@@ -139,7 +142,7 @@ class MeasureListView(TemplateView):
         parts (the chapter and goal pages say which chapter or goal)."""
         return [], []
 
-    def export_selection(self, count: int) -> exports.Selection:
+    def export_selection(self, count: int, near_left_out: int = 0) -> exports.Selection:
         """What an export holds, as this page shows it: search, filters, order and edition."""
         lines, parts = self.scope_selection()
         report = self.filterset.edition.report
@@ -163,6 +166,14 @@ class MeasureListView(TemplateView):
         query = self.filterset.query
         if query:
             parts.append(f"{_('sok')}-{slugify(query)[:40]}".rstrip("-"))
+        if near_left_out:
+            lines.append(
+                (
+                    _("Närliggande träffar"),
+                    _("%(count)s som sidan visar efter sökträffarna ingår inte.")
+                    % {"count": near_left_out},
+                )
+            )
         params = self.request.GET.copy()
         for name in ("format", "sep", "page"):
             params.pop(name, None)

@@ -143,3 +143,29 @@ def test_a_region_filter_keeps_the_regions_near_hits(client, index):
     # The region facet filters the whole ranking, near hits included: nothing is cut before it.
     page = client.get("/insatser/", {"q": "turism", "region": "norrbotten"}).content.decode()
     assert "Gold of Lapland" in page and "Turism vid kusten" not in page
+
+
+def test_exports_leave_out_the_near_hits_and_say_so(client, index):
+    import io
+    import json
+
+    from openpyxl import load_workbook
+
+    def content(response):
+        if response.streaming:
+            return b"".join(response.streaming_content)
+        return response.content
+
+    shown = client.get("/insatser/", {"q": "turism"}).content.decode()
+    assert "Gold of Lapland" in shown  # a near hit on the page
+    data = json.loads(content(client.get("/insatser/", {"q": "turism", "format": "json"})))
+    names = [record["name"] for record in data["results"]]
+    assert sorted(names) == ["Turism i fjällen", "Turism vid kusten"] and data["count"] == 2
+    csv_text = content(client.get("/insatser/", {"q": "turism", "format": "csv"})).decode()
+    assert "Turism vid kusten" in csv_text and "Gold of Lapland" not in csv_text
+    book = load_workbook(io.BytesIO(content(client.get("/insatser/", {"q": "turism",
+                                                                      "format": "xlsx"}))))  # fmt: skip
+    described = [[cell.value for cell in row] for row in book["Om urvalet"].iter_rows()]
+    assert any(
+        row[0] == "Närliggande träffar" and "ingår inte" in str(row[1]) for row in described
+    ), described
