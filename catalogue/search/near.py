@@ -11,7 +11,8 @@ Data, not a list: the words are those of the `exact` field (as written, so the p
 them) in at least MIN_SEEDS of the first SEED_HITS hits' texts and in more of them than chance
 would put there, weighted by how many of those have them times their inverse document
 frequency; a word in more than MAX_SHARE of the measures tells nothing, and fewer than
-MIN_TERMS such words name no subject. The measures with those words are scored here from their
+MIN_TERMS such words name no subject. A measure needs two of the words, or one that weighs at
+least ALONE_SHARE of the heaviest. The measures with those words are scored here from their
 postings (the words' weights, each count saturating as in BM25, over the square root of the
 text's length): Whoosh's own scoring of an Or of ten words cost 4.6 ms of CPU per query on the
 bundled report, this about 1.5.
@@ -39,6 +40,10 @@ CHANCE = 0.001
 NUM_TERMS = 10
 # Fewer telling words than this are no subject ("bas", "teman"): no near hits.
 MIN_TERMS = 2
+# A near hit has two of the words, or one of those weighing at least ALONE_SHARE of the
+# heaviest: a light word alone ("målsättningen" among a tourism query's, "oberoende" among
+# hydrogen's) is as often another subject.
+ALONE_SHARE = 0.6
 SHOWN_TERMS = 5  # the words the page names
 MAX_NEAR = 20  # near hits listed at most
 # A word's weight grows with its count in a text, less and less (BM25's k1).
@@ -66,15 +71,18 @@ def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str
     if len(terms) < MIN_TERMS:
         return NOTHING
     reader = searcher.reader()
-    scores = Counter()
+    scores, shared = Counter(), Counter()
+    alone = terms[0][1] * ALONE_SHARE  # the weight a word needs to find a measure by itself
     for term, weight in terms:
         for docnum, frequency in reader.postings("exact", term).items_as("frequency"):
             scores[docnum] += weight * frequency / (frequency + TF_SATURATION)
+            shared[docnum] += 1 if weight < alone else 2
     column = reader.column_reader("pk")
     # Longer texts have more words by chance: divided by the square root of their length.
     ranked = sorted(
         (-score / math.sqrt(reader.doc_field_length(docnum, "exact", 1)), docnum)
         for docnum, score in scores.items()
+        if shared[docnum] >= 2
     )
     hits = []
     for _, docnum in ranked:

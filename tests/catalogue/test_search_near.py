@@ -94,6 +94,17 @@ def test_more_shared_words_rank_first(index):
     assert ids.index(index["gold"].pk) < ids.index(index["slump"].pk)
 
 
+def test_a_light_word_alone_finds_no_near_hit(index, monkeypatch):
+    # "slump" has one word only, "destinationsutveckling" (in four measures: lighter than
+    # "guidade", in three): alone it finds a measure only if it weighs enough.
+    monkeypatch.setattr(near, "ALONE_SHARE", 0.95)
+    ids = search.search("turism").ids
+    assert index["gold"].pk in ids and index["slump"].pk not in ids
+    monkeypatch.setattr(near, "ALONE_SHARE", 0.6)
+    search.reset()
+    assert index["slump"].pk in search.search("turism").ids
+
+
 def test_words_common_in_the_index_find_nothing_more(index):
     # Fillers only, whose other words ("insats", "nummer", "annat") every filler has.
     result = search.search("nummer")
