@@ -1,6 +1,7 @@
 """Abbreviations tied to what they stand for: a curated list (abbreviations.txt) and those the
 report spells out itself ("kulturella och kreativa näringar (KKN)"), found when the index is
-built (indexing.rebuild keeps them with the index generation).
+built (indexing.rebuild keeps them with the index generation) and added when a saved text spells
+out a new one (indexing.update).
 """
 
 from __future__ import annotations

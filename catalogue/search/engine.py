@@ -283,7 +283,11 @@ _meanings_cache: dict[str, dict] = {}
 def _meanings(searcher) -> dict[str, tuple[str, ...]]:
     """Abbreviations and their meanings for this index generation (curated and found)."""
     path = storage.current_path()
-    key = str(path)
+    try:  # the list grows when an update finds a new one (indexing.update)
+        changed = (path / indexing.ABBREVIATIONS_FILE).stat().st_mtime_ns if path else 0
+    except FileNotFoundError:
+        changed = 0
+    key = f"{path}:{changed}"
     if key not in _meanings_cache:
         _meanings_cache.clear()
         found = indexing.read_abbreviations(path) if path else {}

@@ -156,10 +156,7 @@ def _build(generation, rows: Iterable[tuple]) -> tuple[int, dict[str, list[str]]
         for row in rows:
             document = document_fields(*row)
             writer.add_document(**document)
-            for abbreviation, words in abbreviations.spelled_out(stored_text(document)):
-                forms = spelled.setdefault(abbreviation, [])
-                if words not in forms:
-                    forms.append(words)
+            _add_spelled_out(spelled, document)
             count += 1
     except BaseException:
         writer.cancel()
@@ -167,6 +164,17 @@ def _build(generation, rows: Iterable[tuple]) -> tuple[int, dict[str, list[str]]
     writer.commit(mergetype=CLEAR)  # one new segment, nothing to merge
     ix.close()
     return count, spelled
+
+
+def _add_spelled_out(spelled: dict[str, list[str]], document: Mapping[str, str]) -> bool:
+    """Add the abbreviations this document's texts spell out; whether any was new."""
+    added = False
+    for abbreviation, words in abbreviations.spelled_out(stored_text(document)):
+        forms = spelled.setdefault(abbreviation, [])
+        if words not in forms:
+            forms.append(words)
+            added = True
+    return added
 
 
 def read_abbreviations(generation) -> dict[str, list[str]]:
@@ -179,7 +187,8 @@ def read_abbreviations(generation) -> dict[str, list[str]]:
 
 def update(wanted: Iterable[int]) -> int:
     """Re-index these measures from the database, deleting those that no longer exist; the
-    caller holds the write lock. Returns the number of documents written (0 without an index)."""
+    caller holds the write lock. Returns the number of documents written (0 without an index).
+    Abbreviations their texts newly spell out join the generation's list."""
     wanted = sorted({int(i) for i in wanted})
     if not wanted:
         return 0
@@ -189,10 +198,15 @@ def update(wanted: Iterable[int]) -> int:
         return 0
     writer = ix.writer(timeout=storage.WRITE_TIMEOUT)
     written = 0
+    generation = storage.current_path()
+    spelled = read_abbreviations(generation) if generation else {}
+    new_abbreviations = False
     try:
         found = set()
         for row in _measures().filter(pk__in=wanted):
-            writer.update_document(**document_fields(*row))  # one per id: no duplicates
+            document = document_fields(*row)
+            writer.update_document(**document)  # one per id: no duplicates
+            new_abbreviations |= _add_spelled_out(spelled, document)
             found.add(row[0])
             written += 1
         for missing in set(wanted) - found:
@@ -202,6 +216,11 @@ def update(wanted: Iterable[int]) -> int:
         raise
     writer.commit()
     ix.close()
+    if new_abbreviations and generation:
+        # Added, never removed: one that no text spells out any more goes at the next rebuild.
+        storage.replace_file(
+            generation / ABBREVIATIONS_FILE, json.dumps(spelled, ensure_ascii=False, indent=0)
+        )
     return written
 
 

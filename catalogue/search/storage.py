@@ -95,6 +95,11 @@ def new_generation() -> Path:
     return generation
 
 
+def replace_file(path: Path, text: str) -> None:
+    """Write a file of the index folder so that a reader sees the old or the new text whole."""
+    _write_atomically(path, text)
+
+
 def _write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as f:

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from catalogue import search
 from catalogue.models import Goal, Measure, SearchChange
-from catalogue.search import changes, storage
+from catalogue.search import changes, indexing, storage
 
 from .test_feedback import needs_postgres, reference_data  # noqa: F401 (fixture)
 from .test_search import index, index_dir, measures  # noqa: F401 (fixtures)
@@ -67,6 +67,17 @@ def test_a_busy_index_answers_as_it_is(index):  # noqa: F811
     with storage.write_lock():  # another process is rebuilding
         assert changes.catch_up(wait=0.1) == 0
     assert ids("avsaltning") == [measure.pk]  # applied by the next search
+
+
+def test_an_abbreviation_a_saved_text_spells_out_is_known_at_once(index):  # noqa: F811
+    spelled, plain = index["vind"], index["vatten"]
+    plain.description = "Regionala testbäddar för avsaltning på öarna."
+    plain.save()
+    assert ids("RTA") == []
+    spelled.description = "Vi driver regionala testbäddar för avsaltning (RTA) i länet."
+    spelled.save()  # another node learns it from the change log, without a rebuild
+    assert set(ids("RTA")) == {spelled.pk, plain.pk}
+    assert "RTA" in indexing.read_abbreviations(storage.current_path())
 
 
 def _late_entry(measure, name, entry_id):
