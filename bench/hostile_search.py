@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
-import shutil
 import sys
 import threading
 import time
@@ -27,7 +26,7 @@ from urllib.parse import quote
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.run import OUT, log, manage, report_file  # noqa: E402
+from bench.run import OUT, sqlite_site  # noqa: E402
 from tests import servers  # noqa: E402
 
 
@@ -93,21 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     folder = OUT / f"hostile-{args.size}x"
-    if not (args.reuse and (folder / "db.sqlite3").exists()):
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-    env = servers.production_environment(
-        folder,
-        f"sqlite:///{folder / 'db.sqlite3'}",
-        WEB_CONCURRENCY=str(args.workers),
-        PAGE_CACHE_SECONDS="0",
-        SEARCH_RATE_LIMIT=args.rate_limit,
-    )
-    servers.run(manage("collectstatic", "--noinput", "-v0"), env)
-    servers.run(manage("migrate", "--noinput", "-v0"), env)
-    if not (folder / "index").exists():
-        log(f"importing and indexing {args.size}x")
-        servers.run(manage("import_report", str(report_file(args.size))), env, timeout=3600)
+    env = sqlite_site(folder, args.size, args.reuse, WEB_CONCURRENCY=str(args.workers),
+                      PAGE_CACHE_SECONDS="0", SEARCH_RATE_LIMIT=args.rate_limit)  # fmt: skip
 
     queries = hostile_queries(args.queries)
     with servers.gunicorn(env) as base_url:

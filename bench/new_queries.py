@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -35,8 +34,8 @@ from bench.run import (  # noqa: E402
     load,
     log,
     manage,
-    report_file,
     sample_queries,
+    sqlite_site,
 )
 from tests import servers  # noqa: E402
 
@@ -63,24 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("runs are bounded: --duration ≤ 120")
 
     folder = OUT / f"newq-{args.size}x"
-    if not (args.reuse and (folder / "db.sqlite3").exists()):
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-    env = servers.production_environment(
-        folder,
-        f"sqlite:///{folder / 'db.sqlite3'}",
-        WEB_CONCURRENCY=str(args.workers),
-        PAGE_CACHE_SECONDS="0",
-        SEARCH_RATE_LIMIT="0",
-    )
-    servers.run(manage("collectstatic", "--noinput", "-v0"), env)
-    servers.run(manage("migrate", "--noinput", "-v0"), env)
-    # --if-changed: a reused database keeps its import (the index folder alone says nothing: the
-    # search makes it at start-up).
-    log(f"importing and indexing {args.size}x")
-    servers.run(
-        manage("import_report", str(report_file(args.size)), "--if-changed"), env, timeout=3600
-    )
+    env = sqlite_site(folder, args.size, args.reuse, WEB_CONCURRENCY=str(args.workers),
+                      PAGE_CACHE_SECONDS="0", SEARCH_RATE_LIMIT="0")  # fmt: skip
 
     words = sample_queries(env)
     rng = random.Random(10)

@@ -125,6 +125,22 @@ def manage(*args: str) -> list[str]:
     return [sys.executable, "manage.py", *args]
 
 
+def sqlite_site(folder: Path, size: int, reuse: bool, **settings: str) -> dict[str, str]:
+    """A production environment on a SQLite database in `folder` (emptied first unless `reuse`
+    and it holds one), migrated, with the report of `size` imported and indexed. The import runs
+    with --if-changed, so a reused database keeps its import: the index folder alone says
+    nothing (the search makes it at start-up, and a run that looked for it searched no data)."""
+    if not (reuse and (folder / "db.sqlite3").exists()):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    env = servers.production_environment(folder, f"sqlite:///{folder / 'db.sqlite3'}", **settings)
+    servers.run(manage("collectstatic", "--noinput", "-v0"), env)
+    servers.run(manage("migrate", "--noinput", "-v0"), env)
+    log(f"importing and indexing {size}x")
+    servers.run(manage("import_report", str(report_file(size)), "--if-changed"), env, timeout=3600)
+    return env
+
+
 def sample_ids(env: dict[str, str], count: int = 50) -> list[int]:
     code = (
         "from catalogue.models import Measure; ids = list(Measure.objects.order_by('pk')"
