@@ -29,6 +29,7 @@ from catalogue.search import (
     expansion,
     indexing,
     limits,
+    scoring,
     storage,
 )
 from catalogue.search import query as query_module
@@ -196,21 +197,32 @@ def _known_word(reader):
     return lambda word: expansion.is_known_word(reader, word)
 
 
-def _collect(searcher, q, limit: int | None):
-    """The query's results, collected for at most settings.SEARCH_TIME_LIMIT seconds; and
-    whether time ran out (the results are then the hits found so far).
+def _collect(searcher, q, limit: int | None) -> tuple[list[tuple[float, int]], bool]:
+    """The query's hits, (score, docnum) best first, collected for at most
+    settings.SEARCH_TIME_LIMIT seconds; and whether time ran out (the hits are then those found
+    so far).
 
-    The time is checked between hits (limits.DeadlineCollector); the structural limits of
-    catalogue.search.limits keep the work before the first hit small."""
+    Terms under Ors and Ands are scored term by term (catalogue.search.scoring, same scores);
+    any other query by Whoosh's collector, the time checked between hits
+    (limits.DeadlineCollector). The structural limits of catalogue.search.limits keep the work
+    before the first hit small."""
+    q = q.accept(_as_union_tree)
+    if scoring.supported(q):
+        try:
+            hits = scoring.ranked(searcher, q, timelimit=settings.SEARCH_TIME_LIMIT)
+        except scoring.OutOfTime as stop:
+            logger.warning("Search stopped after %ss: %.200s", settings.SEARCH_TIME_LIMIT, q)
+            return scoring.sort(stop.hits)[:limit], True
+        return hits[:limit], False
     collector = limits.DeadlineCollector(
         searcher.collector(limit=limit), timelimit=settings.SEARCH_TIME_LIMIT
     )
     try:
-        searcher.search_with_collector(q.accept(_as_union_tree), collector)
+        searcher.search_with_collector(q, collector)
     except TimeLimit:
         logger.warning("Search stopped after %ss: %.200s", settings.SEARCH_TIME_LIMIT, q)
-        return collector.results(), True
-    return collector.results(), False
+        return list(collector.results().top_n), True
+    return list(collector.results().top_n), False
 
 
 def _as_union_tree(node):
@@ -238,7 +250,7 @@ def _most_words(searcher, q, found: set[int], limit: int | None) -> list[tuple[i
     results, _ = _collect(searcher, wq.Or(groups), None)
     column = searcher.reader().column_reader("pk")
     ranked = []
-    for rank, (_, docnum) in enumerate(results.top_n):
+    for rank, (_, docnum) in enumerate(results):
         pk = column[docnum]
         if pk not in found and counts[docnum] >= needed:
             ranked.append((-counts[docnum], rank, pk, docnum))
@@ -271,10 +283,10 @@ def _phrase_words(searcher, text: str, found: set[int], limit, meanings) -> list
     return [(pk, docnum) for pk, docnum in _ranked_ids(searcher, results) if pk not in found]
 
 
-def _ranked_ids(searcher, results) -> list[tuple[int, int]]:
+def _ranked_ids(searcher, results: list[tuple[float, int]]) -> list[tuple[int, int]]:
     """(measure id, docnum) of each hit, best first, read from the id column."""
     column = searcher.reader().column_reader("pk")
-    return [(column[docnum], docnum) for _, docnum in results.top_n]
+    return [(column[docnum], docnum) for _, docnum in results]
 
 
 _meanings_cache: dict[str, dict] = {}

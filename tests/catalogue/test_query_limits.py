@@ -13,7 +13,7 @@ from whoosh.collectors import WrappingCollector
 from whoosh.searching import Searcher
 
 from catalogue import search
-from catalogue.search import indexing, storage
+from catalogue.search import indexing, scoring, storage
 from catalogue.search import limits as query_limits
 from catalogue.search import query as query_module
 from catalogue.search.limits import MAX_DEPTH, MAX_EXPANSION, MAX_PREFIXES, MAX_TERMS, MAX_WORD
@@ -160,7 +160,10 @@ class _Slow(WrappingCollector):
 
 
 def test_collection_stops_at_the_time_limit_with_the_hits_so_far(index, settings, monkeypatch):  # noqa: F811
+    """Whoosh's collector (a query scoring.py does not score, e.g. a phrase; the time limit of
+    scoring.py itself: tests/catalogue/test_search_scoring.py)."""
     settings.SEARCH_TIME_LIMIT = 0.01
+    monkeypatch.setattr(scoring, "supported", lambda q: False)
     collector = Searcher.collector
     monkeypatch.setattr(Searcher, "collector", lambda self, **kw: _Slow(collector(self, **kw)))
     result = search.search("service")

@@ -1,0 +1,184 @@
+"""A query's hits scored term by term: the scores Whoosh's matchers give, at a fraction of the CPU.
+
+Whoosh collects document by document: for every hit, each node of the query's matcher tree is
+asked for its id, its score and its next posting, and one word of a query is an Or of some 8 to
+30 terms (its fields, its compounds, its meanings). In Python those calls were most of the time
+of collecting a new query's hits: 1.8 ms a query on the bundled report, 12 ms at 10 times its
+size. For the shapes the search builds (terms under Ors and Ands) this module reads each term's
+postings once, scores each posting with Whoosh's BM25F formula (`whoosh.scoring.bm25`, with the
+searcher's idf and average field length and the document's field length, as `BM25FScorer`
+does), and adds the scores up as the matchers would: an Or sums the scores of the parts a
+document has, an And keeps the documents every part has and sums theirs, a boost multiplies;
+0.8 ms and 3.3 ms. Same hits and the same scores (tests/catalogue/test_search_scoring.py
+compares both on the whole bundled report); a query of any other shape (a phrase, NOT) is
+collected by Whoosh (`None` here).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from whoosh import query as wq
+from whoosh.scoring import BM25F, bm25
+
+# BM25F's parameters: the searcher's weighting (storage.searcher) and the scores here use these.
+B = 0.75
+K1 = 1.2
+# The clock is read every this many postings of a term, and after each term.
+CLOCK_EVERY = 1024
+
+_OR = (wq.Or, wq.DefaultOr)
+
+
+def weighting() -> BM25F:
+    """The weighting model of every searcher: the one this module's scores reproduce."""
+    return BM25F(B=B, K1=K1)
+
+
+class OutOfTime(Exception):
+    """The time limit passed; `hits` are those found so far: the documents of the terms of an
+    Or (or of Ors above them) already read are hits of the query, scored lower perhaps, while
+    an And whose parts were not all read has none."""
+
+    def __init__(self, hits: dict[int, float]):
+        super().__init__("search time limit")
+        self.hits = hits
+
+
+def supported(q) -> bool:
+    """Whether `q` is made only of terms, Ors and Ands (what this module scores)."""
+    kind = type(q)
+    if kind is wq.Term:
+        return True
+    if kind in _OR:
+        if q.scale or q.minmatch:
+            return False
+    elif kind is not wq.And:
+        return False
+    return all(supported(sub) for sub in q.subqueries)
+
+
+def ranked(searcher, q, *, timelimit: float | None = None) -> list[tuple[float, int]]:
+    """(score, docnum) of the hits of `q`, best first (ties by docnum, as Whoosh's collector
+    orders them); raises OutOfTime. `q` must be `supported`."""
+    deadline = time.monotonic() + timelimit if timelimit is not None else None
+    scores = _Scoring(searcher, deadline).scores(q)
+    return sort(scores)
+
+
+def sort(scores: dict[int, float]) -> list[tuple[float, int]]:
+    return sorted(((score, docnum) for docnum, score in scores.items()), key=_best_first)
+
+
+def _best_first(item: tuple[float, int]) -> tuple[float, int]:
+    return (-item[0], item[1])
+
+
+class _Scoring:
+    def __init__(self, searcher, deadline: float | None):
+        self.searcher = searcher
+        self.deadline = deadline
+
+    def scores(self, q) -> dict[int, float]:
+        """{docnum: score} of the documents `q` matches. Whoosh's quirk is kept: a compound
+        of one part is that part, its own boost ignored (CompoundQuery.matcher)."""
+        kind = type(q)
+        if kind is wq.Term:
+            return self.term(q)
+        parts = q.subqueries
+        if not parts:
+            return {}
+        if len(parts) == 1:
+            return self.scores(parts[0])
+        if kind is wq.And:
+            try:
+                found = [self.scores(part) for part in parts]
+            except OutOfTime:
+                raise OutOfTime({}) from None
+            found.sort(key=len)
+            result = found[0]
+            for other in found[1:]:
+                result = {d: s + other[d] for d, s in result.items() if d in other}
+            return self._boosted(result, q.boost)
+        result = {}
+        for part in parts:
+            try:
+                found = self.scores(part)
+            except OutOfTime as stop:
+                _add(result, stop.hits)
+                raise OutOfTime(self._boosted(result, q.boost)) from None
+            _add(result, found)
+        return self._boosted(result, q.boost)
+
+    @staticmethod
+    def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
+        if boost == 1.0:
+            return scores
+        return {d: s * boost for d, s in scores.items()}
+
+    def term(self, q) -> dict[int, float]:
+        searcher, field = self.searcher, q.fieldname
+        if field not in searcher.schema:
+            return {}
+        try:
+            text = searcher.schema[field].to_bytes(q.text)
+        except ValueError:
+            return {}
+        if (field, text) not in searcher.reader():
+            return {}
+        postings = searcher.postings(field, text)
+        boost, scores, deadline = q.boost, {}, self.deadline
+        if searcher.schema[field].scorable:
+            idf = searcher.idf(field, text)
+            average = searcher.avg_field_length(field) or 1
+            length = _lengths.of(searcher, field)
+        else:  # Whoosh's WeightScorer: the weight is the score
+            idf = None
+        count = 0
+        while postings.is_active():
+            docnum, weight = postings.id(), postings.weight()
+            if idf is None:
+                scores[docnum] = weight * boost
+            else:
+                scores[docnum] = bm25(idf, weight, length(docnum), average, B, K1) * boost
+            postings.next()
+            count += 1
+            if deadline is not None and count % CLOCK_EVERY == 0 and time.monotonic() > deadline:
+                raise OutOfTime(scores)
+        if deadline is not None and time.monotonic() > deadline:
+            raise OutOfTime(scores)
+        return scores
+
+
+def _add(scores: dict[int, float], more: dict[int, float]) -> None:
+    for docnum, score in more.items():
+        scores[docnum] = scores.get(docnum, 0.0) + score
+
+
+class _Lengths:
+    """Each document's field lengths as the searcher reads them, kept while it is this
+    process's searcher (read once per document and field, when a posting first needs it)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._searcher = None
+        self._fields: dict[str, dict[int, int]] = {}
+
+    def of(self, searcher, field: str):
+        with self._lock:
+            if searcher is not self._searcher:
+                self._searcher, self._fields = searcher, {}
+            known = self._fields.setdefault(field, {})
+        read = searcher.doc_field_length
+
+        def length(docnum: int) -> int:
+            value = known.get(docnum)
+            if value is None:
+                value = known[docnum] = read(docnum, field, 1)
+            return value
+
+        return length
+
+
+_lengths = _Lengths()

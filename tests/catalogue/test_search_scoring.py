@@ -1,0 +1,114 @@
+"""Hits scored term by term (catalogue.search.scoring) are Whoosh's: on the bundled report, the
+same hits in the same order with the same scores as Whoosh's collector; and the time limit."""
+
+import re
+import time
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from whoosh import query as wq
+
+from catalogue import search
+from catalogue.models import Measure
+from catalogue.search import engine, expansion, limits, scoring, storage
+from catalogue.search import query as query_module
+from tests.servers import REPORT
+
+from .test_search import index_dir  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_same_hits_and_scores_as_whoosh(index_dir):  # noqa: F811
+    call_command("import_report", str(REPORT), "--no-index", stdout=StringIO())
+    search.rebuild()
+    texts = Measure.objects.values_list("name", "description")
+    vocabulary = sorted({w.lower() for row in texts for t in row for w in re.findall(r"\w{4,}", t)})
+    queries = vocabulary[::40] + [
+        "studie- och yrkesvägledning",
+        "bredband på landsbygden",
+        "kompetensförsörjning inom vården",
+        "vätgas OR vindkraft",
+        "innov*",
+        "SMF",
+        '"smart specialisering"',  # a phrase: Whoosh's
+        "kompetens -vård",  # NOT: Whoosh's
+    ]
+    searcher = storage.searcher()
+    reader = searcher.reader()
+    meanings = engine._meanings(searcher)
+    compared = left_to_whoosh = 0
+    for text in queries:
+        q, _ = limits.expand_prefixes(query_module.parse(text), reader)
+        if q is wq.NullQuery:
+            continue
+        wider, _ = expansion.expand(q, reader, meanings, query_module.parse)
+        if not scoring.supported(wider):
+            left_to_whoosh += 1
+            continue
+        whoosh = [(hit.docnum, round(hit.score, 9)) for hit in searcher.search(wider, limit=None)]
+        ours = [(docnum, round(score, 9)) for score, docnum in scoring.ranked(searcher, wider)]
+        assert ours == whoosh, text
+        compared += 1
+    assert compared > 80
+    assert left_to_whoosh == 2
+
+
+def test_what_is_scored_here():
+    term = wq.Term("name", "vätgas")
+    assert scoring.supported(wq.Or([term, wq.And([term, wq.Term("exact", "mack")])], boost=2))
+    assert not scoring.supported(wq.Or([term, wq.Phrase("name", ["vätgas", "mack"])]))
+    assert not scoring.supported(wq.And([term, wq.Not(term)]))
+    assert not scoring.supported(wq.Or([term, term], scale=0.5))
+
+
+@pytest.fixture
+def slow_terms(monkeypatch, settings):
+    """Every term takes far longer than the time limit."""
+    settings.SEARCH_TIME_LIMIT = 0.01
+    term = scoring._Scoring.term
+
+    def slow(self, q):
+        found = term(self, q)
+        time.sleep(0.05)
+        return found
+
+    monkeypatch.setattr(scoring._Scoring, "term", slow)
+
+
+def test_out_of_time_an_or_keeps_the_terms_read(index_dir, slow_terms):  # noqa: F811
+    call_command("import_report", str(REPORT), "--no-index", stdout=StringIO())
+    search.rebuild()
+    searcher = storage.searcher()
+    first, second, third = (
+        wq.Term("exact", w) for w in ("vätgas", "kompetensförsörjning", "turism")
+    )
+    everything = scoring.ranked(searcher, first)
+    second_hits = {d for _, d in scoring.ranked(searcher, second)}
+    third_hits = {d for _, d in scoring.ranked(searcher, third)}
+    assert everything and second_hits and third_hits
+    q = wq.Or([first, second, third])
+    with pytest.raises(scoring.OutOfTime) as stop:
+        scoring.ranked(searcher, q, timelimit=0.01)
+    # The first term was read whole before the clock was read; the second, read after the
+    # limit, is kept too (its postings are hits); the third was never read.
+    assert set(stop.value.hits) == {d for _, d in everything} | second_hits
+
+
+def test_out_of_time_an_and_has_no_hits(index_dir, slow_terms):  # noqa: F811
+    call_command("import_report", str(REPORT), "--no-index", stdout=StringIO())
+    search.rebuild()
+    q = wq.And([wq.Term("exact", "vätgas"), wq.Term("exact", "region")])
+    assert scoring.ranked(storage.searcher(), q)  # hits, when there is time
+    with pytest.raises(scoring.OutOfTime) as stop:
+        scoring.ranked(storage.searcher(), q, timelimit=0.01)
+    assert stop.value.hits == {}
+
+
+def test_the_page_says_the_search_was_cut_short(index_dir, slow_terms):  # noqa: F811
+    call_command("import_report", str(REPORT), "--no-index", stdout=StringIO())
+    search.rebuild()
+    result = search.search("vätgas")
+    assert result.notes.time_limited
+    assert result.ids  # the hits of the terms read
