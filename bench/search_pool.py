@@ -11,12 +11,19 @@ For each query the pool is the union of
 It writes a reading sheet (name, description, where the grep matched, which engine ranked it
 where) for judging by hand, and the pooled source lines per query as JSON.
 
+A later round (`--round 2`), when a new system joins the pool (here: our search, changed since
+round 1), pools only the measures in the top `--depth` of our search that have no judgment yet;
+its sheet adds our search's excerpt, the query's words marked [like this].
+
     .venv/bin/python bench/search_pool.py --half dev --database-url URL --out /tmp/pool
+    .venv/bin/python bench/search_pool.py --half dev --round 2 --depth 20 --database-url URL \
+        --out /tmp/pool
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import re
@@ -82,37 +89,57 @@ def grep(query: dict, measures: dict[int, dict]) -> dict[int, str]:
     return found
 
 
+def excerpt(text: str, line: int, measures: dict[int, dict]) -> str:
+    """Our search's excerpt of the measure for the query, marks as [ ], or "" if none."""
+    from catalogue.search import search
+
+    marked = search(text).highlights.get(measures[line]["pk"]) or ""
+    marked = re.sub(r"<mark[^>]*>", "[", marked).replace("</mark>", "]")
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", marked)).split())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--half", required=True, choices=["dev", "test"])
     parser.add_argument("--database-url", default=os.environ.get("SEARCH_QUALITY_DB", DEFAULT_URL))
     parser.add_argument("--out", type=Path, required=True, help="folder for the sheet and pool")
+    parser.add_argument(
+        "--round", type=int, default=1, choices=[1, 2],
+        help="1: every engine and the grep; 2: our search's unjudged measures only",
+    )  # fmt: skip
+    parser.add_argument("--depth", type=int, default=DEPTH, help="ranks pooled per engine")
     args = parser.parse_args()
 
     engines, measures = setup(args.database_url)
+    names = ENGINES if args.round == 1 else ("ours",)
     args.out.mkdir(parents=True, exist_ok=True)
     pools, sheet = {}, []
     for q in load_half(args.half):
         ranks = {
             name: {line: i + 1 for i, line in enumerate(ranking(engines[name], q, measures))}
-            for name in ENGINES
+            for name in names
         }
         grepped = grep(q, measures)
-        pool = {line for name in ENGINES for line, r in ranks[name].items() if r <= DEPTH}
-        pool |= set(grepped)
+        pool = {line for name in names for line, r in ranks[name].items() if r <= args.depth}
+        if args.round == 1:
+            pool |= set(grepped)
+        else:
+            pool -= {j["line"] for j in q["judgments"]}
         pools[q["id"]] = sorted(pool)
         region = f"  [region {q['region']}]" if q.get("region") else ""
         sheet.append(f"\n=== {q['id']}  {q['query']}{region}  ({q['task']})  pool {len(pool)}")
         for line in sorted(pool, key=lambda n: min(r.get(n, 999) for r in ranks.values())):
             m = measures[line]
-            found = " ".join(f"{name[0]}{ranks[name].get(line, '-')}" for name in ENGINES)
+            found = " ".join(f"{name[0]}{ranks[name].get(line, '-')}" for name in names)
             sheet.append(
                 f"{line} [{m['region__name']}] {found} | {m['name'][:110]}"
                 f" | {' '.join(m['description'].split())[:220]}"
                 + (f" | G: …{grepped[line]}…" if line in grepped else "")
+                + (f" | E: {excerpt(q['query'], line, measures)}" if args.round > 1 else "")
             )
-    (args.out / f"{args.half}-sheet.txt").write_text("\n".join(sheet) + "\n", encoding="utf-8")
-    (args.out / f"{args.half}-pool.json").write_text(json.dumps(pools, indent=1), encoding="utf-8")
+    stem = args.half if args.round == 1 else f"{args.half}-round{args.round}"
+    (args.out / f"{stem}-sheet.txt").write_text("\n".join(sheet) + "\n", encoding="utf-8")
+    (args.out / f"{stem}-pool.json").write_text(json.dumps(pools, indent=1), encoding="utf-8")
     print(f"{sum(map(len, pools.values()))} pooled measures in {len(pools)} queries → {args.out}")
     return 0
 
