@@ -37,8 +37,14 @@ def split(queries: list[dict], *, seed: int = SPLIT_SEED) -> dict[str, list[str]
     return {half: sorted(ids) for half, ids in halves.items()}
 
 
-def load_half(half: str) -> list[dict]:
-    return json.loads(HALVES[half].read_text(encoding="utf-8"))["queries"]
+def load_half(half: str, *, until_round: int | None = None) -> list[dict]:
+    """The queries of a half; with `until_round`, only the judgments of that pooling round and
+    earlier (round-1 judgments have no "round"), to compare with figures of an earlier pool."""
+    queries = json.loads(HALVES[half].read_text(encoding="utf-8"))["queries"]
+    if until_round is not None:
+        for q in queries:
+            q["judgments"] = [j for j in q["judgments"] if j.get("round", 1) <= until_round]
+    return queries
 
 
 def load_regression() -> list[dict]:

@@ -193,6 +193,7 @@ def evaluate(queries, engines, measures, *, verbose: bool = False) -> dict:
             ranked = ranking(engines[name], q, measures)[:K]
             row[f"{name} R"] = recall_at_k(ranked, graded)
             row[f"{name} nDCG"] = ndcg_at_k(ranked, graded)
+            row[f"{name} unjudged"] = sum(line not in graded for line in ranked)
         for kind in (q["kind"], "overall"):
             for metric, value in row.items():
                 scores[kind][metric].append(value)
@@ -244,6 +245,10 @@ def main() -> int:
         help="which set(s) to score (default: all three)",
     )  # fmt: skip
     parser.add_argument("--verbose", action="store_true", help="print each query's scores")
+    parser.add_argument(
+        "--until-round", type=int, metavar="N",
+        help="only the judgments of pooling rounds 1..N (tests/search_eval/README.md)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     engines, measures = setup(args.database_url)
@@ -253,7 +258,10 @@ def main() -> int:
         "regression": "Regression set (tests/search_eval/queries.json, the old 36)",
     }
     for half in args.half or ["test", "dev", "regression"]:
-        queries = load_regression() if half == "regression" else load_half(half)
+        if half == "regression":
+            queries = load_regression()
+        else:
+            queries = load_half(half, until_round=args.until_round)
         unknown = {line for q in queries for line in grades(q) if line not in measures}
         if unknown:
             print(f"Judged lines that are no measure's source line: {sorted(unknown)}")
@@ -262,6 +270,10 @@ def main() -> int:
         scores = evaluate(queries, engines, measures, verbose=args.verbose)
         print(table(scores))
         if half != "regression":
+            unjudged = ", ".join(
+                f"{name} {sum(scores['overall'][f'{name} unjudged'])}" for name in ENGINES
+            )
+            print(f"\nMeasures in the top 10s never judged (counted not relevant): {unjudged}")
             misses = goal_check(scores)
             print("\nGoal " + ("met." if not misses else "not met: " + "; ".join(misses) + "."))
         print()
