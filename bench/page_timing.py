@@ -99,8 +99,9 @@ def new_query_rounds(args) -> None:
     print(f"median of {len(means)} rounds: {statistics.median(means):.2f} ms of CPU per page")
 
 
-def new_query_cpu(client, count: int, seed: int) -> float:
-    """The mean CPU milliseconds of `count` search pages, each a new word and a region."""
+def new_query_pages(count: int) -> list[str]:
+    """`count` search page addresses, each a word of the measures' texts and a region (the same
+    ones in every process: bench/page_fingerprint.py renders them too)."""
     import random
     import re
 
@@ -112,7 +113,12 @@ def new_query_cpu(client, count: int, seed: int) -> float:
     rng = random.Random(5)  # the same pages in every round
     rng.shuffle(words)
     regions = list(Region.objects.order_by("code").values_list("slug", flat=True))
-    pages = [f"/insatser/?q={w}&region={rng.choice(regions)}" for w in words[: count + 20]]
+    return [f"/insatser/?q={w}&region={rng.choice(regions)}" for w in words[:count]]
+
+
+def new_query_cpu(client, count: int, seed: int) -> float:
+    """The mean CPU milliseconds of `count` search pages, each a new word and a region."""
+    pages = new_query_pages(count + 20)
     for url in pages[:20]:  # warm: templates, translations, the snapshot, the searcher
         client.get(url)
     start = time.process_time()
