@@ -8,7 +8,8 @@ the code that must not differ in either (a change for speed):
 For every query of the development half and the regression set (tests/search_eval, never the
 test half): the ranked ids, the near hits and the notes of `catalogue.search.search`; then the
 HTML of the search page of each of those queries (with its region, when it has one) and of the
-first --pages pages of bench/page_timing.py's new queries (a word and a region each), in one
+first --pages pages of bench/page_timing.py's new queries (a word and a region each), and of
+page_timing's default pages and a few sorted, paged and English ones (EXTRA), in one
 process, against var/ or DATABASE_URL (page cache and per-address budget off, as there).
 """
 
@@ -22,6 +23,19 @@ from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+
+EXTRA = [
+    "/insatser/?q=kompetens&sort=-name",
+    "/insatser/?q=turism&sort=region&page=2",
+    "/insatser/?q=vätgas&year=alla&sort=chapter",
+    "/insatser/?q=innovation&per_page=100&page=2",
+    "/insatser/?q=larcentrum",
+    "/insatser/?q=och",
+    "/insatser/?q=kompetens&region=gotland&chapter=2&curated=on",
+    "/insatser/?q=xyzzyq",
+    "/kapitel/2/?q=kompetens",
+]
 
 
 def main() -> None:
@@ -38,7 +52,7 @@ def main() -> None:
     from django.conf import settings
     from django.test import Client
 
-    from bench.page_timing import new_query_pages
+    from bench.page_timing import PAGES, new_query_pages
     from bench.search_judged import load_half, load_regression
     from catalogue import search
     from catalogue.models import Region
@@ -61,9 +75,13 @@ def main() -> None:
             if query.get("region"):
                 params["region"] = slugs[query["region"]]
             urls.append(f"/insatser/?{urlencode(params)}")
-        for url in urls + new_query_pages(args.pages):
+        for url in urls + new_query_pages(args.pages) + PAGES + EXTRA:
             response = client.get(url)
             out.write(f"## {url} {response.status_code}\n{response.content.decode()}\n")
+        english = Client(headers={"accept-language": "en"})
+        for url in EXTRA:
+            response = english.get(url)
+            out.write(f"## en {url} {response.status_code}\n{response.content.decode()}\n")
     print(f"{len(queries)} searches and {len(urls) + args.pages} pages written to {args.out}")
 
 

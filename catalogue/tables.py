@@ -150,6 +150,27 @@ class MeasureTable(tables.Table):
         self._measure_url = reverse("catalogue:measure-detail", kwargs={"pk": _PK_MARK})
         self._region_url = reverse("catalogue:region-detail", kwargs={"slug": "region-slug"})
 
+    def header_cells(self) -> list[dict]:
+        """The shown columns' header cells for measure_table.html, each of django-tables2's
+        BoundColumn properties read once (they are computed at every read, and the template
+        read some of them three times per column)."""
+        cells = []
+        for column in self.columns:
+            orderable = column.orderable
+            alias = column.order_by_alias if orderable else None
+            ordered = bool(orderable and column.is_ordered)
+            cells.append(
+                {
+                    "header": column.header,
+                    "attrs": column.attrs["th"].as_html(),
+                    "orderable": orderable,
+                    "ordered": ordered,
+                    "descending": ordered and alias.is_descending,
+                    "next": alias.next if orderable else None,
+                }
+            )
+        return cells
+
     def page_rows(self) -> list[tuple[str, ...]]:
         """The shown page's cells as HTML, rendered directly from the snapshot.
 
