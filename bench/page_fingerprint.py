@@ -82,7 +82,8 @@ def main() -> None:
         for url in EXTRA:
             response = english.get(url)
             out.write(f"## en {url} {response.status_code}\n{response.content.decode()}\n")
-    print(f"{len(queries)} searches and {len(urls) + args.pages} pages written to {args.out}")
+    pages = len(urls) + args.pages + len(PAGES) + 2 * len(EXTRA)
+    print(f"{len(queries)} searches and {pages} pages written to {args.out}")
 
 
 if __name__ == "__main__":
