@@ -9,6 +9,8 @@ DATABASE_URL: the median of N renders of each page after one warm-up, the snapsh
 texts (not searched before in the process) with a region drawn at random, as bench/new_queries.py
 asks over HTTP, and prints the CPU time (time.process_time) per page: the mean of each round
 and the median of the rounds (each round a fresh process: the search keeps its results).
+--parts (with --new-queries, one process) also prints the CPU per page inside each step of the
+search, the view and the rendering (bench/page_parts.py).
 
 Meant for before/after comparisons of the read path on the same database (e.g. the bundled
 report plus a second edition); the HTTP load figures are bench/run.py's.
@@ -49,8 +51,9 @@ def main() -> None:
     parser.add_argument("--new-queries", type=int, default=0, help="N new search pages")
     parser.add_argument("--rounds", type=int, default=1, help="processes for --new-queries")
     parser.add_argument("--round", type=int, default=-1, help=argparse.SUPPRESS)
+    parser.add_argument("--parts", action="store_true", help="CPU per step (one process)")
     args = parser.parse_args()
-    if args.new_queries and args.round < 0:
+    if args.new_queries and args.round < 0 and not args.parts:
         new_query_rounds(args)
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -68,6 +71,13 @@ def main() -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     client = Client()
+    if args.new_queries and args.parts:
+        from bench.page_parts import report, timed_parts
+
+        spent = timed_parts()
+        print(f"{new_query_cpu(client, args.new_queries, 0, spent):.2f} ms of CPU per page")
+        print(report(spent, args.new_queries))
+        return
     if args.new_queries:
         print(f"{new_query_cpu(client, args.new_queries, args.round):.2f}")
         return
@@ -99,8 +109,9 @@ def new_query_rounds(args) -> None:
     print(f"median of {len(means)} rounds: {statistics.median(means):.2f} ms of CPU per page")
 
 
-def new_query_cpu(client, count: int, seed: int) -> float:
-    """The mean CPU milliseconds of `count` search pages, each a new word and a region."""
+def new_query_pages(count: int) -> list[str]:
+    """`count` search page addresses, each a word of the measures' texts and a region (the same
+    ones in every process: bench/page_fingerprint.py renders them too)."""
     import random
     import re
 
@@ -112,9 +123,17 @@ def new_query_cpu(client, count: int, seed: int) -> float:
     rng = random.Random(5)  # the same pages in every round
     rng.shuffle(words)
     regions = list(Region.objects.order_by("code").values_list("slug", flat=True))
-    pages = [f"/insatser/?q={w}&region={rng.choice(regions)}" for w in words[: count + 20]]
+    return [f"/insatser/?q={w}&region={rng.choice(regions)}" for w in words[:count]]
+
+
+def new_query_cpu(client, count: int, seed: int, spent=None) -> float:
+    """The mean CPU milliseconds of `count` search pages, each a new word and a region
+    (`spent`: bench/page_parts.py's counts, emptied after the warm-up)."""
+    pages = new_query_pages(count + 20)
     for url in pages[:20]:  # warm: templates, translations, the snapshot, the searcher
         client.get(url)
+    if spent is not None:
+        spent.clear()
     start = time.process_time()
     for url in pages[20:]:
         response = client.get(url)

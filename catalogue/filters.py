@@ -15,6 +15,7 @@ import django_filters
 from django import forms
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import editions
@@ -295,7 +296,7 @@ class MeasureFilter:
                     continue
                 choices = [(value, CHANGE_LABELS[value]) for value in values]
             else:
-                choices = self.form.fields[name].choices
+                choices = self.labelled_choices(name)
             options = [
                 FacetOption(
                     str(value), str(label), counts[name].get(str(value), 0), str(value) in selected
@@ -307,6 +308,14 @@ class MeasureFilter:
                 Facet(name, str(self.LABELS[name]), name in self.MULTIPLE, options, blank=True)
             )
         return facets
+
+    def labelled_choices(self, name: str) -> list[tuple[str, str]]:
+        """A facet's (value, label) choices with the labels translated to text: once per snapshot
+        and language (some 40 lazy labels, each translated again on every page)."""
+        return self.snapshot.remember(
+            ("facet-choices", name, get_language()),
+            lambda: [(str(value), str(label)) for value, label in self.form.fields[name].choices],
+        )
 
     def year_facet(self, counts: dict[str, int]) -> Facet:
         chosen = self.edition.year

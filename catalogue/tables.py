@@ -7,13 +7,13 @@ from html import escape
 
 import django_tables2 as tables
 from django.db.models.functions import Substr
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableData
 
+from . import links
 from .filters import chapter_name
 from .models import Goal, Measure
 
@@ -147,8 +147,29 @@ class MeasureTable(tables.Table):
         self.dimensions = snapshot.dimensions if snapshot is not None else None
         # Per page, not per row: translated labels and URL patterns (reverse() costs per call).
         self._framework_labels = {code: str(label) for code, label in FRAMEWORK_SHORT.items()}
-        self._measure_url = reverse("catalogue:measure-detail", kwargs={"pk": _PK_MARK})
-        self._region_url = reverse("catalogue:region-detail", kwargs={"slug": "region-slug"})
+        self._measure_url = links.reverse("catalogue:measure-detail", _PK_MARK)
+        self._region_url = links.reverse("catalogue:region-detail", "region-slug")
+
+    def header_cells(self) -> list[dict]:
+        """The shown columns' header cells for measure_table.html, each of django-tables2's
+        BoundColumn properties read once (they are computed at every read, and the template
+        read some of them three times per column)."""
+        cells = []
+        for column in self.columns:
+            orderable = column.orderable
+            alias = column.order_by_alias if orderable else None
+            ordered = bool(orderable and column.is_ordered)
+            cells.append(
+                {
+                    "header": column.header,
+                    "attrs": column.attrs["th"].as_html(),
+                    "orderable": orderable,
+                    "ordered": ordered,
+                    "descending": ordered and alias.is_descending,
+                    "next": alias.next if orderable else None,
+                }
+            )
+        return cells
 
     def page_rows(self) -> list[tuple[str, ...]]:
         """The shown page's cells as HTML, rendered directly from the snapshot.

@@ -20,7 +20,8 @@ import logging
 import time
 from collections.abc import Iterable
 
-from django.db.models import Max, Q
+from django.db import connections, router
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from catalogue.search import indexing, storage
@@ -53,8 +54,15 @@ def record(measure_ids: Iterable[int], using: str | None = None) -> None:
 
 
 def last_id() -> int:
-    """The log's last entry id (0 when empty): the one query per search."""
-    return _model().objects.aggregate(last=Max("id"))["last"] or 0
+    """The log's last entry id (0 when empty): the one query per search, written as SQL (the
+    ORM's aggregate() took ten times as long to build it as the database to answer)."""
+    model = _model()
+    connection = connections[router.db_for_read(model)]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({quote('id')}) FROM {quote(model._meta.db_table)}")
+        row = cursor.fetchone()
+    return (row[0] if row else None) or 0
 
 
 def catch_up(*, wait: float = CATCH_UP_WAIT) -> int:

@@ -21,9 +21,11 @@ bundled report, this about 1.5.
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from dataclasses import dataclass
 
+from catalogue.search import storage
 from catalogue.search.words import fold, stem
 
 # The best hits whose texts give the words; more drift from the query's subject.
@@ -104,19 +106,18 @@ def telling_words(searcher, seeds: list[int]) -> list[tuple[str, float]]:
     the heaviest first."""
     if not seeds:
         return []
-    field = searcher.schema["exact"]
     shared = Counter()
     for docnum in seeds:
-        stored = searcher.stored_fields(docnum)
-        text = "\n".join(stored.get(name) or "" for name in SEED_FIELDS)
-        shared.update({t for t in field.process_text(text) if t.isalpha() and len(t) > 2})
+        shared.update(_seed_words(searcher, docnum))
     reader = searcher.reader()
     total = reader.doc_count()
     weighted = []
     for term, count in shared.items():
         if count < MIN_SEEDS:
             continue
-        frequency = reader.doc_frequency("exact", term)
+        frequency = _doc_frequencies.get(
+            searcher, term, lambda term=term: reader.doc_frequency("exact", term)
+        )
         # Only in the seeds themselves: it finds no other measure.
         if count < frequency <= total * MAX_SHARE:
             if _chance(count, len(seeds), frequency / total) >= CHANCE:
@@ -124,6 +125,25 @@ def telling_words(searcher, seeds: list[int]) -> list[tuple[str, float]]:
             weighted.append((count * math.log(total / frequency), term))
     weighted.sort(reverse=True)
     return [(term, weight) for weight, term in weighted[:NUM_TERMS]]
+
+
+# A measure's words and a word's document frequency, read once per searcher (storage.PerSearcher):
+# the best hits of new queries are often the same measures, and analysing their texts again was
+# most of the tier's time. About 2 KB per measure kept.
+_seed_words_kept = storage.PerSearcher(maxsize=5000)
+_doc_frequencies = storage.PerSearcher(maxsize=100_000)
+
+
+def _seed_words(searcher, docnum: int) -> tuple[str, ...]:
+    """The distinct words (as written) of a measure's SEED_FIELDS, of three letters or more."""
+
+    def read() -> tuple[str, ...]:
+        stored = searcher.stored_fields(docnum)
+        text = "\n".join(stored.get(name) or "" for name in SEED_FIELDS)
+        words = searcher.schema["exact"].process_text(text)
+        return tuple({sys.intern(t) for t in words if t.isalpha() and len(t) > 2})
+
+    return _seed_words_kept.get(searcher, docnum, read)
 
 
 def _chance(count: int, seeds: int, share: float) -> float:

@@ -219,3 +219,33 @@ def forget_searcher() -> None:
     global _reader
     with _reader_lock:
         _reader = None
+
+
+class PerSearcher:
+    """Values read from one searcher, kept while it is this process's searcher: what every new
+    query would otherwise read again from the same index generation (a measure's words, a
+    word's document frequency). Dropped whole when another searcher asks (an update or a
+    rebuild: document numbers and counts change with it), and when `maxsize` is reached."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._state: tuple[object, dict] = (None, {})  # replaced whole: threads read it at once
+
+    def get(self, searcher, key, make):
+        """The value for `key` read from `searcher`, made by `make()` the first time."""
+        owner, values = self._state
+        if owner is not searcher:
+            values = {}
+            self._state = (searcher, values)
+        try:
+            return values[key]
+        except KeyError:
+            pass
+        value = make()
+        if len(values) >= self.maxsize:
+            values.clear()
+        values[key] = value
+        return value
+
+    def clear(self) -> None:
+        self._state = (None, {})

@@ -8,11 +8,11 @@ from html import escape
 import nh3
 from django import template
 from django.core.exceptions import DisallowedHost
-from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from catalogue import links
 from catalogue.filters import SDG_NAMES, chapter_name
 from catalogue.reference import CHAPTERS, SDGS
 
@@ -199,4 +199,4 @@ def with_year(url, edition):
 def url_in_edition(context, name, *args):
     """{% url %} that keeps the page's edition, for templates shared by pages with and without
     one (base.html): with_year() of the context's `edition`, if any."""
-    return with_year(reverse(name, args=args), context.get("edition"))
+    return with_year(links.reverse(name, *args), context.get("edition"))
