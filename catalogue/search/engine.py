@@ -207,7 +207,7 @@ def _collect(searcher, q, limit: int | None) -> tuple[list[tuple[float, int]], b
     (limits.DeadlineCollector). The structural limits of catalogue.search.limits keep the work
     before the first hit small."""
     q = q.accept(_as_union_tree)
-    if scoring.supported(q):
+    if scoring.supported(q, searcher):
         try:
             hits = scoring.ranked(searcher, q, timelimit=settings.SEARCH_TIME_LIMIT)
         except scoring.OutOfTime as stop:

@@ -1,39 +1,31 @@
-"""A query's hits scored term by term: the scores Whoosh's matchers give, at a fraction of the CPU.
+"""A query's hits scored term by term: the scores Whoosh's matchers give, for less CPU.
 
 Whoosh collects document by document: for every hit, each node of the query's matcher tree is
 asked for its id, its score and its next posting, and one word of a query is an Or of some 8 to
-30 terms (its fields, its compounds, its meanings). In Python those calls were most of the time
-of collecting a new query's hits: 1.8 ms a query on the bundled report, 12 ms at 10 times its
-size. For the shapes the search builds (terms under Ors and Ands) this module reads each term's
-postings once, scores each posting with Whoosh's BM25F formula (`whoosh.scoring.bm25`, with the
-searcher's idf and average field length and the document's field length, as `BM25FScorer`
-does), and adds the scores up as the matchers would: an Or sums the scores of the parts a
-document has, an And keeps the documents every part has and sums theirs, a boost multiplies;
-0.8 ms and 3.3 ms. Same hits and the same scores (tests/catalogue/test_search_scoring.py
-compares both on the whole bundled report); a query of any other shape (a phrase, NOT) is
-collected by Whoosh (`None` here).
+30 terms (its fields, its compounds, its meanings); in Python those calls were most of the time
+of collecting a new query's hits. For the shapes the search builds (terms under Ors and Ands)
+this module reads each term's postings once, scores each posting with Whoosh's BM25F formula
+(`whoosh.scoring.bm25`, with the searcher's idf and average field length and the document's
+field length, as `BM25FScorer` does), and adds the scores up as the matchers would: an Or sums
+the scores of the parts a document has, an And keeps the documents every part has and sums
+theirs, a boost multiplies. Same hits, order and scores (tests/catalogue/test_search_scoring.py
+compares both on the whole bundled report); a query of any other shape (a phrase, NOT) is left
+to Whoosh's collector (`supported`). What it saves: README, "Search" (`page_timing --parts`).
 """
 
 from __future__ import annotations
 
-import threading
 import time
 
 from whoosh import query as wq
 from whoosh.scoring import BM25F, bm25
 
-# BM25F's parameters: the searcher's weighting (storage.searcher) and the scores here use these.
-B = 0.75
-K1 = 1.2
+from catalogue.search import storage
+
 # The clock is read every this many postings of a term, and after each term.
 CLOCK_EVERY = 1024
 
 _OR = (wq.Or, wq.DefaultOr)
-
-
-def weighting() -> BM25F:
-    """The weighting model of every searcher: the one this module's scores reproduce."""
-    return BM25F(B=B, K1=K1)
 
 
 class OutOfTime(Exception):
@@ -46,8 +38,13 @@ class OutOfTime(Exception):
         self.hits = hits
 
 
-def supported(q) -> bool:
-    """Whether `q` is made only of terms, Ors and Ands (what this module scores)."""
+def supported(q, searcher) -> bool:
+    """Whether `q` is made only of terms, Ors and Ands, and the searcher weighs by BM25F (the
+    default of the searchers storage opens, one B for every field): what this module scores."""
+    return type(searcher.weighting) is BM25F and _shape_supported(q)
+
+
+def _shape_supported(q) -> bool:
     kind = type(q)
     if kind is wq.Term:
         return True
@@ -56,7 +53,7 @@ def supported(q) -> bool:
             return False
     elif kind is not wq.And:
         return False
-    return all(supported(sub) for sub in q.subqueries)
+    return all(_shape_supported(sub) for sub in q.subqueries)
 
 
 def ranked(searcher, q, *, timelimit: float | None = None) -> list[tuple[float, int]]:
@@ -132,7 +129,8 @@ class _Scoring:
         if searcher.schema[field].scorable:
             idf = searcher.idf(field, text)
             average = searcher.avg_field_length(field) or 1
-            length = _lengths.of(searcher, field)
+            length = _length_of(searcher, field)
+            b, k1 = searcher.weighting.B, searcher.weighting.K1
         else:  # Whoosh's WeightScorer: the weight is the score
             idf = None
         count = 0
@@ -141,7 +139,7 @@ class _Scoring:
             if idf is None:
                 scores[docnum] = weight * boost
             else:
-                scores[docnum] = bm25(idf, weight, length(docnum), average, B, K1) * boost
+                scores[docnum] = bm25(idf, weight, length(docnum), average, b, k1) * boost
             postings.next()
             count += 1
             if deadline is not None and count % CLOCK_EVERY == 0 and time.monotonic() > deadline:
@@ -156,29 +154,19 @@ def _add(scores: dict[int, float], more: dict[int, float]) -> None:
         scores[docnum] = scores.get(docnum, 0.0) + score
 
 
-class _Lengths:
-    """Each document's field lengths as the searcher reads them, kept while it is this
-    process's searcher (read once per document and field, when a posting first needs it)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._searcher = None
-        self._fields: dict[str, dict[int, int]] = {}
-
-    def of(self, searcher, field: str):
-        with self._lock:
-            if searcher is not self._searcher:
-                self._searcher, self._fields = searcher, {}
-            known = self._fields.setdefault(field, {})
-        read = searcher.doc_field_length
-
-        def length(docnum: int) -> int:
-            value = known.get(docnum)
-            if value is None:
-                value = known[docnum] = read(docnum, field, 1)
-            return value
-
-        return length
+# Each document's field lengths as the searcher reads them, per field, kept while it is this
+# process's searcher (read once per document and field, when a posting first needs it).
+_lengths = storage.PerSearcher(maxsize=64)
 
 
-_lengths = _Lengths()
+def _length_of(searcher, field: str):
+    known = _lengths.get(searcher, field, dict)
+    read = searcher.doc_field_length
+
+    def length(docnum: int) -> int:
+        value = known.get(docnum)
+        if value is None:
+            value = known[docnum] = read(docnum, field, 1)
+        return value
+
+    return length

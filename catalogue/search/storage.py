@@ -29,8 +29,6 @@ from pathlib import Path
 from django.conf import settings
 from whoosh import index as whoosh_index
 
-from catalogue.search import scoring
-
 POINTER = "CURRENT"
 APPLIED = "APPLIED"
 LOCK = ".write.lock"
@@ -187,7 +185,7 @@ class _Reader:
         self.pid = os.getpid()
         self.path = path
         self.index = whoosh_index.open_dir(str(path))
-        self.searcher = self.index.searcher(weighting=scoring.weighting())
+        self.searcher = self.index.searcher()
 
 
 _reader: _Reader | None = None
@@ -208,7 +206,7 @@ def searcher():
                 # searcher is dropped, not closed: another thread may still be reading it.
                 _reader = reader = _Reader(path)
             elif not reader.searcher.up_to_date():
-                reader.searcher = reader.index.searcher(weighting=scoring.weighting())
+                reader.searcher = reader.index.searcher()
         except Exception as exc:
             _reader = None
             raise SearchUnavailable(str(exc)) from exc

@@ -163,7 +163,7 @@ def test_collection_stops_at_the_time_limit_with_the_hits_so_far(index, settings
     """Whoosh's collector (a query scoring.py does not score, e.g. a phrase; the time limit of
     scoring.py itself: tests/catalogue/test_search_scoring.py)."""
     settings.SEARCH_TIME_LIMIT = 0.01
-    monkeypatch.setattr(scoring, "supported", lambda q: False)
+    monkeypatch.setattr(scoring, "supported", lambda q, searcher: False)
     collector = Searcher.collector
     monkeypatch.setattr(Searcher, "collector", lambda self, **kw: _Slow(collector(self, **kw)))
     result = search.search("service")
