@@ -118,7 +118,8 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
     if not parsed_ok:
         text = query_module.plain_words(text)
     known = _known_word(reader)
-    rewritten = expansion.rewrite_coordinations(text, known, parts=True)
+    together = expansion.found_together(reader)
+    rewritten = expansion.rewrite_coordinations(text, known, parts=True, together=together)
     if rewritten != text:
         written = query_module.plain_words(rewritten).split()
         written = tuple(w for w in written if w != "or" and w not in text.lower())

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from catalogue.search import abbreviations, compounds, query
-from catalogue.search.words import SWEDISH_STOPWORDS, has_swedish_letters, stem
+from catalogue.search.words import SWEDISH_STOPWORDS, fold, has_swedish_letters, stem
 
 MIN_PART = 4
 MIN_REST = 3
@@ -329,14 +329,37 @@ def is_known_word(reader, word: str) -> bool:
     )
 
 
-def rewrite_coordinations(text: str, known: Callable[[str], bool], *, parts: bool = False) -> str:
+def found_together(reader) -> Callable[[str, str], bool]:
+    """Whether some measure has both words, in any form or inside compounds (`folded`)."""
+
+    def together(a: str, b: str) -> bool:
+        found = []
+        for word in (a, b):
+            term = stem(fold(word))
+            if reader.doc_frequency("folded", term) == 0:
+                return False
+            found.append(set(reader.postings("folded", term).all_ids()))
+        return bool(found[0] & found[1])
+
+    return together
+
+
+def rewrite_coordinations(
+    text: str,
+    known: Callable[[str], bool],
+    *,
+    parts: bool = False,
+    together: Callable[[str, str], bool] | None = None,
+) -> str:
     """ "studie- och yrkesvägledning" → "(studievägledning OR yrkesvägledning)" (see
     compounds.coordinations): a measure about either is about what the words name together.
     The rest of the text unchanged.
 
     With `parts` (a query), a compound the texts never write is searched as its two parts
     instead ("mat- och dryckesföretag" → "((mat företag) OR (dryck företag))"): the texts
-    may well write "företag inom mat" or "livsmedelsföretag"."""
+    may well write "företag inom mat" or "livsmedelsföretag". Where no measure has both parts
+    (`together`), the modifier alone: it is what tells the coordinated compounds apart, and the
+    texts name the trade ("restauranger") rather than the sector ("restaurangbranschen")."""
 
     def replace(match):
         written = compounds.coordinations(match.group(), known)
@@ -355,7 +378,10 @@ def rewrite_coordinations(text: str, known: Callable[[str], bool], *, parts: boo
                 if base != modifier and len(base) >= 3 and known(base):
                     modifier = base
                     break
-            alternatives.append(f"({modifier} {head})")
+            if together is None or together(modifier, head):
+                alternatives.append(f"({modifier} {head})")
+            else:
+                alternatives.append(modifier)
         return "(" + " OR ".join(alternatives) + ")"
 
     return compounds.COORDINATION.sub(replace, text)

@@ -32,6 +32,7 @@ TEXTS = {
     "larc": ("Kronoberg", "Lärcentra i länet", "Kommunernas lärcentra samverkar."),
     "rise": ("Västerbotten", "Green Battery, RISE Processum", "Batterier av skog."),
     "upph": ("Gävleborg", "Innovationsupphandling", "Offentliga aktörer och deras upphandling."),
+    "rest": ("Kalmar", "Gårdsrundan", "Gårdar, caféer och restauranger håller öppet."),
 }
 
 
@@ -137,6 +138,28 @@ def test_a_word_typed_without_swedish_letters_finds_its_compounds(index):
 def test_a_coordinated_compound_the_texts_never_write_is_searched_as_its_parts(index):
     result = search.search("mat- och dryckesföretag")
     assert index["mat"].pk in result.ids
+
+
+def test_a_coordinated_compound_whose_parts_no_text_has_together_is_searched_as_its_modifier(
+    index,
+):
+    # No text writes "restaurangbranschen", nor "restaurang" and "bransch" in one measure.
+    assert search.search("hotell- och restaurangbranschen").ids == [index["rest"].pk]
+
+
+def test_coordination_parts_apart_only_where_no_measure_has_them_together():
+    from catalogue.search.expansion import rewrite_coordinations
+
+    known = {"mat", "dryck", "företag", "matföretag"}.__contains__
+    pairs = {("dryck", "företag")}
+    rewritten = rewrite_coordinations(
+        "mat- och dryckesföretag", known, parts=True, together=lambda a, b: (a, b) in pairs
+    )
+    assert rewritten == "(matföretag OR (dryck företag))"
+    rewritten = rewrite_coordinations(
+        "mat- och dryckesföretag", known, parts=True, together=lambda a, b: False
+    )
+    assert rewritten == "(matföretag OR dryck)"
 
 
 def test_a_rare_phrase_is_followed_by_its_words_in_any_form(index):
