@@ -169,6 +169,24 @@ def test_a_rare_phrase_is_followed_by_its_words_in_any_form(index):
     assert search.search('"offentliga aktörer"').notes.phrase_words == 0  # the phrase is found
 
 
+def test_a_phrase_in_the_effects_ranks_above_the_same_phrase_in_the_goals_column(index):
+    # Positions are kept only in the name, the description and `folded`: both are phrase hits of
+    # `folded`; the phrase's words, scored as their fields weigh, put the effects first.
+    base = index["mat"]
+    goals, effects = (
+        Measure.objects.create(
+            report=base.report, region=base.region, chapter=base.chapter, name=name,
+            description="Ett projekt.", source_key=name, source_line=line, **texts,
+        )
+        for line, name, texts in (
+            (90, "Hundra", {"goals_text": "Livslångt lärande i länet."}),
+            (91, "Tusen", {"effects": "Livslångt lärande i länet."}),
+        )
+    )  # fmt: skip
+    search.rebuild()
+    assert search.search('"livslångt lärande"').ids[:2] == [effects.pk, goals.pk]
+
+
 def test_an_abbreviation_is_matched_as_written_not_by_its_stem(index):
     assert index["rise"].pk in search.search("rise").ids
     assert index["rise"].pk not in search.search("RIS").ids  # stem("rise") is "ris"
