@@ -192,3 +192,18 @@ def test_curated_abbreviations_merge_with_those_found():
     assert merged["kkn"][0] == "kulturella och kreativa näringar"
     assert "studie- och yrkesvägledning" in merged["syv"]
     assert "x y" in merged["iuc"]
+
+
+def test_curated_synonym_groups_share_no_stem():
+    # A word's stem keys its group (abbreviations.synonyms): two groups with a stem in common
+    # would merge silently, and a group's words must stem apart to be worth listing.
+    seen = {}
+    for line in abbreviations.SYNONYMS.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        stems = [words.stem(w.strip().lower()) for w in line.split("|")]
+        assert len(set(stems)) == len(stems), line
+        for s in stems:
+            assert s not in seen, (line, seen.get(s))
+            seen[s] = line
+    assert abbreviations.synonyms()[words.stem("vindenergi")] == ("vindkraft",)
