@@ -154,7 +154,8 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
         and len(wider.subqueries) <= MOST_WORDS_MAX_WORDS
         and not timed_out
     ):
-        most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit)
+        together = expansion.neighbour_phrases(text, query_module.parse)
+        most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit, together)
         if most:
             notes = replace(notes, all_words=len(hits), most_words=len(most))
             hits += most
@@ -225,24 +226,32 @@ def _as_union_tree(node):
     return node
 
 
-def _most_words(searcher, q, found: set[int], limit: int | None) -> list[tuple[int, int]]:
-    """Hits of at least half the query's words (but not all), most words first, then by score.
+def _most_words(searcher, q, found: set[int], limit: int | None, phrases=()):
+    """Hits of at least half the query's words (but not all), ranked by how much of the query
+    they hold, each word weighing its rarity (idf: a measure without the query's commonest word
+    is nearer than one without its rarest), and each of `phrases` (neighbouring query words
+    written together) its own, then by score.
 
     `q` is an And of one group per word (each word with its alternatives)."""
     groups = list(q.children())
     if len(groups) < 2:
         return []
     needed = max(1, math.ceil(len(groups) / 2))
-    counts = Counter()
-    for group in groups:
-        counts.update(searcher.docs_for_query(group))
+    counts, weights = Counter(), Counter()
+    total = searcher.doc_count_all()
+    for i, part in enumerate((*groups, *phrases)):
+        docs = set(searcher.docs_for_query(part))
+        rarity = math.log((total + 1) / (len(docs) + 1))
+        for docnum in docs:
+            counts[docnum] += i < len(groups)
+            weights[docnum] += rarity
     results, _ = _collect(searcher, wq.Or(groups), None)
     column = searcher.reader().column_reader("pk")
     ranked = []
     for rank, (_, docnum) in enumerate(results.top_n):
         pk = column[docnum]
         if pk not in found and counts[docnum] >= needed:
-            ranked.append((-counts[docnum], rank, pk, docnum))
+            ranked.append((-round(weights[docnum], 6), rank, pk, docnum))
     ranked.sort()
     most = [(pk, docnum) for _, _, pk, docnum in ranked]
     return most if limit is None else most[:limit]

@@ -230,6 +230,16 @@ def _with_words_scored(node):
     return wq.AndMaybe(node, words)
 
 
+def neighbour_phrases(text: str, parse: Callable[[str], object]) -> list:
+    """A plain query's neighbouring words as phrases ("digitala tjänster i glesbygd" →
+    "digitala tjänster", "tjänster glesbygd"; the stop words between them are skipped, as the
+    index skips them): two neighbouring words often name one thing ("små företag", "digitala
+    tjänster") that the same words far apart do not."""
+    words = [w for w in query.plain_words(text).split() if w not in SWEDISH_STOPWORDS]
+    phrases = (parse(f'"{a} {b}"') for a, b in itertools.pairwise(words))
+    return [p for p in phrases if p is not wq.NullQuery]
+
+
 def _is_expanded(node) -> bool:
     return isinstance(node, wq.Or) and node.subqueries and query.word_of(node.subqueries[0])
 

@@ -187,6 +187,45 @@ def test_a_phrase_in_the_effects_ranks_above_the_same_phrase_in_the_goals_column
     assert search.search('"livslångt lärande"').ids[:2] == [effects.pk, goals.pk]
 
 
+def _measures(base, *texts):
+    return [
+        Measure.objects.create(
+            report=base.report, region=base.region, chapter=base.chapter, name=f"Insats {i}",
+            description=text, source_key=f"extra-{i}", source_line=100 + i,
+        )
+        for i, text in enumerate(texts)
+    ]  # fmt: skip
+
+
+def test_most_words_hits_rank_by_the_rarity_of_the_words_they_hold(index):
+    # No measure has all four words: two rare words weigh more than three with two common ones.
+    rare, common, *_ = _measures(
+        index["mat"],
+        "Porslin och keramik.",
+        "Porslin. Projekt. Många andra nätverk.",
+        *["Nätverk och projekt i länet."] * 8,
+    )
+    search.rebuild()
+    result = search.search("nätverk projekt porslin keramik")
+    assert result.notes.all_words == 0
+    assert result.ids[:2] == [rare.pk, common.pk]
+
+
+def test_most_words_hits_with_neighbouring_query_words_written_together_rank_first(index):
+    # "tjänster … glesbygd" holds the rarer words, but "digitala tjänster" is written as the
+    # query writes it.
+    together, *_ = _measures(
+        index["mat"],
+        "Digitala tjänster för alla.",
+        "Tjänster och service i glesbygd.",
+        "Digitala verktyg.",
+        "Tjänster till företag.",
+    )
+    search.rebuild()
+    result = search.search("digitala tjänster i glesbygd")
+    assert result.notes.all_words == 0 and result.ids[0] == together.pk
+
+
 def test_an_abbreviation_is_matched_as_written_not_by_its_stem(index):
     assert index["rise"].pk in search.search("rise").ids
     assert index["rise"].pk not in search.search("RIS").ids  # stem("rise") is "ris"
