@@ -59,7 +59,7 @@ class SearchNotes:
     all_words: int | None = None  # hits with every word, when hits with most of them follow
     most_words: int = 0  # hits with most (not all) of the words, after those
     phrase_hits: int | None = None  # hits of a quoted phrase, when those of its words follow
-    phrase_words: int = 0  # hits with the phrase's words, not as a phrase, after those
+    phrase_words: int = 0  # hits with its words (all, then most), not as a phrase, after those
     expanded: bool = False  # compounds, parts or abbreviations were searched too
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, meaning) searched
     coordinations: tuple[str, ...] = ()  # "studievägledning" from "studie- och yrkesvägledning"
@@ -278,7 +278,11 @@ def _phrase_words(searcher, text: str, found: set[int], limit, meanings) -> list
         return []
     wider, _ = expansion.expand(q, searcher.reader(), meanings, query_module.parse)
     results, _ = _collect(searcher, wider, limit)
-    return [(pk, docnum) for pk, docnum in _ranked_ids(searcher, results) if pk not in found]
+    loose = [(pk, docnum) for pk, docnum in _ranked_ids(searcher, results) if pk not in found]
+    if isinstance(wider, wq.And) and len(found) + len(loose) < MOST_WORDS_BELOW:
+        # Still few: then those with most of its words, the rarest weighing most.
+        loose += _most_words(searcher, wider, found | {pk for pk, _ in loose}, limit)
+    return loose
 
 
 def _ranked_ids(searcher, results) -> list[tuple[int, int]]:

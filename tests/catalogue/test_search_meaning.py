@@ -162,11 +162,14 @@ def test_coordination_parts_apart_only_where_no_measure_has_them_together():
     assert rewritten == "(matföretag OR dryck)"
 
 
-def test_a_rare_phrase_is_followed_by_its_words_in_any_form(index):
+def test_a_rare_phrase_is_followed_by_its_words_in_any_form_then_by_most_of_them(index):
+    (alone,) = _measures(index["mat"], "Upphandling av mat.")
+    search.rebuild()
     result = search.search('"offentlig upphandling"')
-    assert index["upph"].pk in result.ids
-    assert result.notes.phrase_hits == 0 and result.notes.phrase_words >= 1
-    assert search.search('"offentliga aktörer"').notes.phrase_words == 0  # the phrase is found
+    assert result.ids[:2] == [index["upph"].pk, alone.pk]  # both words, then the rarer one
+    assert result.notes.phrase_hits == 0 and result.notes.phrase_words == 2
+    result = search.search('"offentliga aktörer"')
+    assert result.ids[0] == index["upph"].pk and result.notes.phrase_hits == 1  # the phrase
 
 
 def test_a_phrase_in_the_effects_ranks_above_the_same_phrase_in_the_goals_column(index):
