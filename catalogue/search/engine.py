@@ -44,6 +44,9 @@ logger = logging.getLogger(__name__)
 MOST_WORDS_BELOW = 50
 # ... and for queries of at most this many words (the count per word is a search of its own).
 MOST_WORDS_MAX_WORDS = 5
+# A quoted phrase is followed by the measures with most of its words only when it and its words
+# apart find fewer than this many: the user asked for the words together.
+PHRASE_MOST_WORDS_BELOW = 10
 
 
 @dataclass(frozen=True)
@@ -279,8 +282,8 @@ def _phrase_words(searcher, text: str, found: set[int], limit, meanings) -> list
     wider, _ = expansion.expand(q, searcher.reader(), meanings, query_module.parse)
     results, _ = _collect(searcher, wider, limit)
     loose = [(pk, docnum) for pk, docnum in _ranked_ids(searcher, results) if pk not in found]
-    if isinstance(wider, wq.And) and len(found) + len(loose) < MOST_WORDS_BELOW:
-        # Still few: then those with most of its words, the rarest weighing most.
+    if isinstance(wider, wq.And) and len(found) + len(loose) < PHRASE_MOST_WORDS_BELOW:
+        # Fewer than a first page: then those with most of its words, the rarest weighing most.
         loose += _most_words(searcher, wider, found | {pk for pk, _ in loose}, limit)
     return loose
 
