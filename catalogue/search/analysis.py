@@ -33,6 +33,31 @@ def word_forms(word: str, index: bool, folding: bool) -> tuple[str, ...]:
     return tuple(stem(w) for w in words)
 
 
+def _kept_words(tokens, stopped_text):
+    """The words of a token stream as SwedishFilter and ExactFilter both read them: each token
+    lowercased, positions renumbered past stop words (as StopFilter(renumber=True) does); yields
+    (token, lowercase word). A stop word is yielded as (token, None), marked `stopped` with the
+    text `stopped_text(word)`, only where the caller keeps stop words (`removestops` off)."""
+    stoplist = SWEDISH_STOPWORDS
+    pos = None
+    for t in tokens:
+        text = t.text.lower()
+        if text in stoplist:
+            if not t.removestops:
+                t.text = stopped_text(text)
+                t.stopped = True
+                yield t, None
+            continue
+        if t.positions:
+            if pos is None:
+                pos = t.pos
+            else:
+                pos += 1
+                t.pos = pos
+        t.stopped = False
+        yield t, text
+
+
 class SwedishFilter(Filter):
     """Lowercase, stop words, decompounding (index time), folding (if `folding`) and stemming in
     one pass, the result for each distinct word memoized (`word_forms`). Stop words are
@@ -49,25 +74,12 @@ class SwedishFilter(Filter):
         )
 
     def __call__(self, tokens):
-        stoplist = SWEDISH_STOPWORDS
         folding = self.folding
         forms = word_forms
-        pos = None
-        for t in tokens:
-            text = t.text.lower()
-            if text in stoplist:
-                if not t.removestops:
-                    t.text = fold(text) if folding else text
-                    t.stopped = True
-                    yield t
+        for t, text in _kept_words(tokens, fold if folding else _same):
+            if text is None:
+                yield t
                 continue
-            if t.positions:
-                if pos is None:
-                    pos = t.pos
-                else:
-                    pos += 1
-                    t.pos = pos
-            t.stopped = False
             for form in forms(text, t.mode == "index", folding):
                 t.text = form
                 yield t
@@ -80,25 +92,14 @@ class ExactFilter(Filter):
         return other is not None and self.__class__ is other.__class__
 
     def __call__(self, tokens):
-        stoplist = SWEDISH_STOPWORDS
-        pos = None
-        for t in tokens:
-            text = t.text.lower()
-            if text in stoplist:
-                if not t.removestops:
-                    t.text = text
-                    t.stopped = True
-                    yield t
-                continue
-            if t.positions:
-                if pos is None:
-                    pos = t.pos
-                else:
-                    pos += 1
-                    t.pos = pos
-            t.text = text
-            t.stopped = False
+        for t, text in _kept_words(tokens, _same):
+            if text is not None:
+                t.text = text
             yield t
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def stemming_analyzer():

@@ -45,6 +45,9 @@ logger = logging.getLogger(__name__)
 MOST_WORDS_BELOW = 50
 # ... and for queries of at most this many words (the count per word is a search of its own).
 MOST_WORDS_MAX_WORDS = 5
+# A quoted phrase is followed by the measures with most of its words only when it and its words
+# apart find fewer than this many: the user asked for the words together.
+PHRASE_MOST_WORDS_BELOW = 10
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class SearchNotes:
     all_words: int | None = None  # hits with every word, when hits with most of them follow
     most_words: int = 0  # hits with most (not all) of the words, after those
     phrase_hits: int | None = None  # hits of a quoted phrase, when those of its words follow
-    phrase_words: int = 0  # hits with the phrase's words, not as a phrase, after those
+    phrase_words: int = 0  # hits with its words (all, then most), not as a phrase, after those
     expanded: bool = False  # compounds, parts or abbreviations were searched too
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, meaning) searched
     coordinations: tuple[str, ...] = ()  # "studievägledning" from "studie- och yrkesvägledning"
@@ -119,7 +122,8 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
     if not parsed_ok:
         text = query_module.plain_words(text)
     known = _known_word(reader)
-    rewritten = expansion.rewrite_coordinations(text, known, parts=True)
+    together = expansion.found_together(reader)
+    rewritten = expansion.rewrite_coordinations(text, known, parts=True, together=together)
     if rewritten != text:
         written = query_module.plain_words(rewritten).split()
         written = tuple(w for w in written if w != "or" and w not in text.lower())
@@ -154,7 +158,8 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
         and len(wider.subqueries) <= MOST_WORDS_MAX_WORDS
         and not timed_out
     ):
-        most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit)
+        together = expansion.neighbour_phrases(text, query_module.parse)
+        most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit, together)
         if most:
             notes = replace(notes, all_words=len(hits), most_words=len(most))
             hits += most
@@ -236,24 +241,32 @@ def _as_union_tree(node):
     return node
 
 
-def _most_words(searcher, q, found: set[int], limit: int | None) -> list[tuple[int, int]]:
-    """Hits of at least half the query's words (but not all), most words first, then by score.
+def _most_words(searcher, q, found: set[int], limit: int | None, phrases=()):
+    """Hits of at least half the query's words (but not all), ranked by how much of the query
+    they hold, each word weighing its rarity (idf: a measure without the query's commonest word
+    is nearer than one without its rarest), and each of `phrases` (neighbouring query words
+    written together) its own, then by score.
 
     `q` is an And of one group per word (each word with its alternatives)."""
     groups = list(q.children())
     if len(groups) < 2:
         return []
     needed = max(1, math.ceil(len(groups) / 2))
-    counts = Counter()
-    for group in groups:
-        counts.update(searcher.docs_for_query(group))
+    counts, weights = Counter(), Counter()
+    total = searcher.doc_count_all()
+    for i, part in enumerate((*groups, *phrases)):
+        docs = set(searcher.docs_for_query(part))
+        rarity = math.log((total + 1) / (len(docs) + 1))
+        for docnum in docs:
+            counts[docnum] += i < len(groups)
+            weights[docnum] += rarity
     results, _ = _collect(searcher, wq.Or(groups), None)
     column = searcher.reader().column_reader("pk")
     ranked = []
     for rank, (_, docnum) in enumerate(results):
         pk = column[docnum]
         if pk not in found and counts[docnum] >= needed:
-            ranked.append((-counts[docnum], rank, pk, docnum))
+            ranked.append((-round(weights[docnum], 6), rank, pk, docnum))
     ranked.sort()
     most = [(pk, docnum) for _, _, pk, docnum in ranked]
     return most if limit is None else most[:limit]
@@ -280,7 +293,11 @@ def _phrase_words(searcher, text: str, found: set[int], limit, meanings) -> list
         return []
     wider, _ = expansion.expand(q, searcher.reader(), meanings, query_module.parse)
     results, _ = _collect(searcher, wider, limit)
-    return [(pk, docnum) for pk, docnum in _ranked_ids(searcher, results) if pk not in found]
+    loose = [(pk, docnum) for pk, docnum in _ranked_ids(searcher, results) if pk not in found]
+    if isinstance(wider, wq.And) and len(found) + len(loose) < PHRASE_MOST_WORDS_BELOW:
+        # Fewer than a first page: then those with most of its words, the rarest weighing most.
+        loose += _most_words(searcher, wider, found | {pk for pk, _ in loose}, limit)
+    return loose
 
 
 def _ranked_ids(searcher, results: list[tuple[float, int]]) -> list[tuple[int, int]]:

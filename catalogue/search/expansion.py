@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from catalogue.search import abbreviations, compounds, query
-from catalogue.search.words import SWEDISH_STOPWORDS, has_swedish_letters, stem
+from catalogue.search import abbreviations, compounds, indexing, query
+from catalogue.search.words import SWEDISH_STOPWORDS, fold, has_swedish_letters, stem
 
 MIN_PART = 4
 MIN_REST = 3
@@ -43,6 +43,9 @@ RESTORED_BOOST = 0.8
 SYNONYM_BOOST = 0.5
 MAX_ABBREVIATION = 5  # letters of an abbreviation matched only as written
 BASE_FORM_BOOST = 0.9
+PHRASE_WORDS_BOOST = 0.5
+# The fields analysed by stems (analysis.stemming_analyzer), where a phrase's words are scored.
+STEMMED = ("name", "region", "description", "outputs", "effects", "goals_text")
 # Endings after which a word ending in -el, -er or -en loses its e ("kluster" → "klustren",
 # "regel" → "regler", "öken" → "öknar"), longest first: Snowball stems the two apart.
 _E_DROPPING_ENDINGS = (
@@ -95,6 +98,8 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
         spelled = _spelled_cache[key] = _spelled(meanings, lambda t: _rewritten(reader, t))
 
     def visit(node):
+        if _is_phrase(node):
+            return _with_words_scored(node)
         if isinstance(node, (wq.Not, wq.Phrase)):
             return node
         if isinstance(node, wq.AndNot):
@@ -193,6 +198,46 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
         return wq.And(children, boost=node.boost)
 
     return visit(q), expanded
+
+
+def _is_phrase(node) -> bool:
+    """A quoted phrase as the parser gives it: an Or of one Phrase per field that keeps
+    positions (query._restrict)."""
+    return (
+        isinstance(node, wq.Or)
+        and bool(node.subqueries)
+        and all(isinstance(c, wq.Phrase) for c in node.subqueries)
+    )
+
+
+def _with_words_scored(node):
+    """A phrase's hits scored also by its words in every field as the fields weigh
+    (indexing.FIELD_BOOSTS). Positions are kept in the name, the description and `folded` only,
+    so a phrase in the outputs or effects weighs as little as one in the goals column (`folded`);
+    its words bring back the weight of the field they are in. No hits of their own."""
+    stems = next((c.words for c in node.subqueries if c.fieldname == "name"), None)
+    if not stems:
+        return node
+    words = wq.And(
+        [
+            wq.Or(
+                [wq.Term(f, w, boost=b) for f, b in indexing.FIELD_BOOSTS.items() if f in STEMMED]
+            )
+            for w in stems
+        ],
+        boost=PHRASE_WORDS_BOOST,
+    )
+    return wq.AndMaybe(node, words)
+
+
+def neighbour_phrases(text: str, parse: Callable[[str], object]) -> list:
+    """A plain query's neighbouring words as phrases ("digitala tjänster i glesbygd" →
+    "digitala tjänster", "tjänster glesbygd"; the stop words between them are skipped, as the
+    index skips them): two neighbouring words often name one thing ("små företag", "digitala
+    tjänster") that the same words far apart do not."""
+    words = [w for w in query.plain_words(text).split() if w not in SWEDISH_STOPWORDS]
+    phrases = (parse(f'"{a} {b}"') for a, b in itertools.pairwise(words))
+    return [p for p in phrases if p is not wq.NullQuery]
 
 
 def _is_expanded(node) -> bool:
@@ -329,14 +374,37 @@ def is_known_word(reader, word: str) -> bool:
     )
 
 
-def rewrite_coordinations(text: str, known: Callable[[str], bool], *, parts: bool = False) -> str:
+def found_together(reader) -> Callable[[str, str], bool]:
+    """Whether some measure has both words, in any form or inside compounds (`folded`)."""
+
+    def together(a: str, b: str) -> bool:
+        found = []
+        for word in (a, b):
+            term = stem(fold(word))
+            if reader.doc_frequency("folded", term) == 0:
+                return False
+            found.append(set(reader.postings("folded", term).all_ids()))
+        return bool(found[0] & found[1])
+
+    return together
+
+
+def rewrite_coordinations(
+    text: str,
+    known: Callable[[str], bool],
+    *,
+    parts: bool = False,
+    together: Callable[[str, str], bool] | None = None,
+) -> str:
     """ "studie- och yrkesvägledning" → "(studievägledning OR yrkesvägledning)" (see
     compounds.coordinations): a measure about either is about what the words name together.
     The rest of the text unchanged.
 
     With `parts` (a query), a compound the texts never write is searched as its two parts
     instead ("mat- och dryckesföretag" → "((mat företag) OR (dryck företag))"): the texts
-    may well write "företag inom mat" or "livsmedelsföretag"."""
+    may well write "företag inom mat" or "livsmedelsföretag". Where no measure has both parts
+    (`together`), the modifier alone: it is what tells the coordinated compounds apart, and the
+    texts name the trade ("restauranger") rather than the sector ("restaurangbranschen")."""
 
     def replace(match):
         written = compounds.coordinations(match.group(), known)
@@ -355,7 +423,10 @@ def rewrite_coordinations(text: str, known: Callable[[str], bool], *, parts: boo
                 if base != modifier and len(base) >= 3 and known(base):
                     modifier = base
                     break
-            alternatives.append(f"({modifier} {head})")
+            if together is None or together(modifier, head):
+                alternatives.append(f"({modifier} {head})")
+            else:
+                alternatives.append(modifier)
         return "(" + " OR ".join(alternatives) + ")"
 
     return compounds.COORDINATION.sub(replace, text)

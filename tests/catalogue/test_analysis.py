@@ -105,6 +105,26 @@ def test_exact_analyzer_keeps_word_forms():
     assert tokens == ["landsbygder", "städer"]
 
 
+def test_stop_words_are_kept_marked_where_a_phrase_query_keeps_them():
+    # Both filters read words the same way (analysis._kept_words): a stop word keeps its own
+    # position and is marked stopped (folded in the folded field); the first word kept keeps its
+    # position and the next ones follow it as if the stop words between were gone.
+    text = "Det är stöd för Örebro"
+    expected = {
+        analysis.stemming_analyzer: [("det", 0, True), ("är", 1, True), ("stöd", 2, False),
+                                     ("för", 3, True), ("örebro", 3, False)],
+        analysis.folding_analyzer: [("det", 0, True), ("ar", 1, True), ("stod", 2, False),
+                                    ("for", 3, True), ("orebro", 3, False)],
+        analysis.exact_analyzer: [("det", 0, True), ("är", 1, True), ("stöd", 2, False),
+                                  ("för", 3, True), ("örebro", 3, False)],
+    }  # fmt: skip
+    for make, tokens in expected.items():
+        found = make()(text, mode="query", removestops=False, positions=True)
+        assert [(t.text, t.pos, t.stopped) for t in found] == tokens, make
+        kept = make()(text, mode="query", positions=True)
+        assert [(t.text, t.pos) for t in kept] == [(w, p) for w, p, s in tokens if not s]
+
+
 def test_analyzers_pickle_without_the_word_list():
     compounds.lexicon()  # loaded and cached: it must not travel with the analyzer
     for make in (analysis.stemming_analyzer, analysis.folding_analyzer, analysis.exact_analyzer):
@@ -172,3 +192,18 @@ def test_curated_abbreviations_merge_with_those_found():
     assert merged["kkn"][0] == "kulturella och kreativa näringar"
     assert "studie- och yrkesvägledning" in merged["syv"]
     assert "x y" in merged["iuc"]
+
+
+def test_curated_synonym_groups_share_no_stem():
+    # A word's stem keys its group (abbreviations.synonyms): two groups with a stem in common
+    # would merge silently, and a group's words must stem apart to be worth listing.
+    seen = {}
+    for line in abbreviations.SYNONYMS.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        stems = [words.stem(w.strip().lower()) for w in line.split("|")]
+        assert len(set(stems)) == len(stems), line
+        for s in stems:
+            assert s not in seen, (line, seen.get(s))
+            seen[s] = line
+    assert abbreviations.synonyms()[words.stem("vindenergi")] == ("vindkraft",)

@@ -32,6 +32,7 @@ TEXTS = {
     "larc": ("Kronoberg", "Lärcentra i länet", "Kommunernas lärcentra samverkar."),
     "rise": ("Västerbotten", "Green Battery, RISE Processum", "Batterier av skog."),
     "upph": ("Gävleborg", "Innovationsupphandling", "Offentliga aktörer och deras upphandling."),
+    "rest": ("Kalmar", "Gårdsrundan", "Gårdar, caféer och restauranger håller öppet."),
 }
 
 
@@ -139,11 +140,93 @@ def test_a_coordinated_compound_the_texts_never_write_is_searched_as_its_parts(i
     assert index["mat"].pk in result.ids
 
 
-def test_a_rare_phrase_is_followed_by_its_words_in_any_form(index):
+def test_a_coordinated_compound_whose_parts_no_text_has_together_is_searched_as_its_modifier(
+    index,
+):
+    # No text writes "restaurangbranschen", nor "restaurang" and "bransch" in one measure.
+    assert search.search("hotell- och restaurangbranschen").ids == [index["rest"].pk]
+
+
+def test_coordination_parts_apart_only_where_no_measure_has_them_together():
+    from catalogue.search.expansion import rewrite_coordinations
+
+    known = {"mat", "dryck", "företag", "matföretag"}.__contains__
+    pairs = {("dryck", "företag")}
+    rewritten = rewrite_coordinations(
+        "mat- och dryckesföretag", known, parts=True, together=lambda a, b: (a, b) in pairs
+    )
+    assert rewritten == "(matföretag OR (dryck företag))"
+    rewritten = rewrite_coordinations(
+        "mat- och dryckesföretag", known, parts=True, together=lambda a, b: False
+    )
+    assert rewritten == "(matföretag OR dryck)"
+
+
+def test_a_rare_phrase_is_followed_by_its_words_in_any_form_then_by_most_of_them(index):
+    (alone,) = _measures(index["mat"], "Upphandling av mat.")
+    search.rebuild()
     result = search.search('"offentlig upphandling"')
-    assert index["upph"].pk in result.ids
-    assert result.notes.phrase_hits == 0 and result.notes.phrase_words >= 1
-    assert search.search('"offentliga aktörer"').notes.phrase_words == 0  # the phrase is found
+    assert result.ids[:2] == [index["upph"].pk, alone.pk]  # both words, then the rarer one
+    assert result.notes.phrase_hits == 0 and result.notes.phrase_words == 2
+    result = search.search('"offentliga aktörer"')
+    assert result.ids[0] == index["upph"].pk and result.notes.phrase_hits == 1  # the phrase
+
+
+def test_a_phrase_in_the_effects_ranks_above_the_same_phrase_in_the_goals_column(index):
+    # Positions are kept only in the name, the description and `folded`: both are phrase hits of
+    # `folded`; the phrase's words, scored as their fields weigh, put the effects first.
+    base = index["mat"]
+    goals, effects = (
+        Measure.objects.create(
+            report=base.report, region=base.region, chapter=base.chapter, name=name,
+            description="Ett projekt.", source_key=name, source_line=line, **texts,
+        )
+        for line, name, texts in (
+            (90, "Hundra", {"goals_text": "Livslångt lärande i länet."}),
+            (91, "Tusen", {"effects": "Livslångt lärande i länet."}),
+        )
+    )  # fmt: skip
+    search.rebuild()
+    assert search.search('"livslångt lärande"').ids[:2] == [effects.pk, goals.pk]
+
+
+def _measures(base, *texts):
+    return [
+        Measure.objects.create(
+            report=base.report, region=base.region, chapter=base.chapter, name=f"Insats {i}",
+            description=text, source_key=f"extra-{i}", source_line=100 + i,
+        )
+        for i, text in enumerate(texts)
+    ]  # fmt: skip
+
+
+def test_most_words_hits_rank_by_the_rarity_of_the_words_they_hold(index):
+    # No measure has all four words: two rare words weigh more than three with two common ones.
+    rare, common, *_ = _measures(
+        index["mat"],
+        "Porslin och keramik.",
+        "Porslin. Projekt. Många andra nätverk.",
+        *["Nätverk och projekt i länet."] * 8,
+    )
+    search.rebuild()
+    result = search.search("nätverk projekt porslin keramik")
+    assert result.notes.all_words == 0
+    assert result.ids[:2] == [rare.pk, common.pk]
+
+
+def test_most_words_hits_with_neighbouring_query_words_written_together_rank_first(index):
+    # "tjänster … glesbygd" holds the rarer words, but "digitala tjänster" is written as the
+    # query writes it.
+    together, *_ = _measures(
+        index["mat"],
+        "Digitala tjänster för alla.",
+        "Tjänster och service i glesbygd.",
+        "Digitala verktyg.",
+        "Tjänster till företag.",
+    )
+    search.rebuild()
+    result = search.search("digitala tjänster i glesbygd")
+    assert result.notes.all_words == 0 and result.ids[0] == together.pk
 
 
 def test_an_abbreviation_is_matched_as_written_not_by_its_stem(index):
