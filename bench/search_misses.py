@@ -5,7 +5,8 @@
 Without ids: each scored query's recall@10 and nDCG@10 and the means per kind, ours only (no
 PostgreSQL or FTS5 run, so it takes seconds, not a minute). With ids (e.g. `multi_word-04`): each
 query's top 10 with their grades (`-` not judged), the page's notes, and the relevant measures
-that missed the top 10 with their rank in our whole ranking (or "not found").
+that missed the top 10 with their rank in our whole ranking (or "not found"). With --cpu N:
+the CPU time of our search per query text instead (before/after comparisons of the search).
 
 The database at URL is imported from the bundled report only when it has no measures yet (it is
 never dropped: bench/search_quality.py's database serves, e.g. iq_NAME_quality); our index is
@@ -19,6 +20,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -66,6 +68,11 @@ def main() -> int:
     parser.add_argument("ids", nargs="*", help="query ids to show in detail")
     parser.add_argument("--half", choices=["dev", "regression"], default="dev")
     parser.add_argument("--database-url", default=os.environ.get("SEARCH_QUALITY_DB", DEFAULT_URL))
+    parser.add_argument(
+        "--cpu", type=int, default=0, metavar="N",
+        help="instead: CPU of search() per query text, the median of N rounds, each with the "
+        "results forgotten (search.reset())",
+    )  # fmt: skip
     args = parser.parse_args()
 
     queries = load_regression() if args.half == "regression" else load_half("dev")
@@ -79,6 +86,9 @@ def main() -> int:
             lines = [line for line in lines if measures[line]["region__name"] == q["region"]]
         return lines, result.notes
 
+    if args.cpu:
+        cpu_time(search, [q["query"] for q in queries], args.cpu)
+        return 0
     if args.ids:
         wanted = {q["id"]: q for q in queries}
         for query_id in args.ids:
@@ -103,6 +113,22 @@ def main() -> int:
         ndcg = sum(p[1] for p in pairs) / len(pairs)
         print(f"{kind:20} {len(pairs):3}  recall@10 {recall:.3f}  nDCG@10 {ndcg:.3f}")
     return 0
+
+
+def cpu_time(search, texts: list[str], rounds: int) -> None:
+    """Print the slowest queries and the sum over all texts of each one's median CPU time."""
+    times: dict[str, list[float]] = defaultdict(list)
+    for _ in range(rounds):
+        search.reset()
+        search.search("uppvärmning")  # open the searcher outside the timing
+        for text in texts:
+            started = time.process_time()
+            search.search(text)
+            times[text].append(time.process_time() - started)
+    median = {text: sorted(t)[len(t) // 2] * 1000 for text, t in times.items()}
+    for text in sorted(median, key=median.get, reverse=True)[:5]:
+        print(f"{median[text]:7.1f} ms  {text}")
+    print(f"{sum(median.values()):.0f} ms of CPU for {len(median)} queries (median of {rounds})")
 
 
 def show(q: dict, lines: list[int], notes, measures: dict) -> None:

@@ -29,6 +29,7 @@ from catalogue.search import (
     expansion,
     indexing,
     limits,
+    phrases,
     scoring,
     storage,
 )
@@ -158,7 +159,7 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
         and len(wider.subqueries) <= MOST_WORDS_MAX_WORDS
         and not timed_out
     ):
-        together = expansion.neighbour_phrases(text, query_module.parse)
+        together = phrases.neighbour_phrases(text, query_module.parse)
         most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit, together)
         if most:
             notes = replace(notes, all_words=len(hits), most_words=len(most))

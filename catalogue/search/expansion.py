@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from catalogue.search import abbreviations, compounds, indexing, query
+from catalogue.search import abbreviations, compounds, phrases, query
 from catalogue.search.words import SWEDISH_STOPWORDS, fold, has_swedish_letters, stem
 
 MIN_PART = 4
@@ -43,9 +43,6 @@ RESTORED_BOOST = 0.8
 SYNONYM_BOOST = 0.5
 MAX_ABBREVIATION = 5  # letters of an abbreviation matched only as written
 BASE_FORM_BOOST = 0.9
-PHRASE_WORDS_BOOST = 0.5
-# The fields analysed by stems (analysis.stemming_analyzer), where a phrase's words are scored.
-STEMMED = ("name", "region", "description", "outputs", "effects", "goals_text")
 # Endings after which a word ending in -el, -er or -en loses its e ("kluster" → "klustren",
 # "regel" → "regler", "öken" → "öknar"), longest first: Snowball stems the two apart.
 _E_DROPPING_ENDINGS = (
@@ -98,8 +95,8 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
         spelled = _spelled_cache[key] = _spelled(meanings, lambda t: _rewritten(reader, t))
 
     def visit(node):
-        if _is_phrase(node):
-            return _with_words_scored(node)
+        if phrases.is_phrase(node):
+            return phrases.with_words_scored(node)
         if isinstance(node, (wq.Not, wq.Phrase)):
             return node
         if isinstance(node, wq.AndNot):
@@ -198,46 +195,6 @@ def expand(q, reader, meanings: Mapping[str, tuple[str, ...]], parse: Callable[[
         return wq.And(children, boost=node.boost)
 
     return visit(q), expanded
-
-
-def _is_phrase(node) -> bool:
-    """A quoted phrase as the parser gives it: an Or of one Phrase per field that keeps
-    positions (query._restrict)."""
-    return (
-        isinstance(node, wq.Or)
-        and bool(node.subqueries)
-        and all(isinstance(c, wq.Phrase) for c in node.subqueries)
-    )
-
-
-def _with_words_scored(node):
-    """A phrase's hits scored also by its words in every field as the fields weigh
-    (indexing.FIELD_BOOSTS). Positions are kept in the name, the description and `folded` only,
-    so a phrase in the outputs or effects weighs as little as one in the goals column (`folded`);
-    its words bring back the weight of the field they are in. No hits of their own."""
-    stems = next((c.words for c in node.subqueries if c.fieldname == "name"), None)
-    if not stems:
-        return node
-    words = wq.And(
-        [
-            wq.Or(
-                [wq.Term(f, w, boost=b) for f, b in indexing.FIELD_BOOSTS.items() if f in STEMMED]
-            )
-            for w in stems
-        ],
-        boost=PHRASE_WORDS_BOOST,
-    )
-    return wq.AndMaybe(node, words)
-
-
-def neighbour_phrases(text: str, parse: Callable[[str], object]) -> list:
-    """A plain query's neighbouring words as phrases ("digitala tjänster i glesbygd" →
-    "digitala tjänster", "tjänster glesbygd"; the stop words between them are skipped, as the
-    index skips them): two neighbouring words often name one thing ("små företag", "digitala
-    tjänster") that the same words far apart do not."""
-    words = [w for w in query.plain_words(text).split() if w not in SWEDISH_STOPWORDS]
-    phrases = (parse(f'"{a} {b}"') for a, b in itertools.pairwise(words))
-    return [p for p in phrases if p is not wq.NullQuery]
 
 
 def _is_expanded(node) -> bool:
