@@ -12,8 +12,9 @@ It writes a reading sheet (name, description, where the grep matched, which engi
 where) for judging by hand, and the pooled source lines per query as JSON.
 
 A later round (`--round 2`, `--round 3`), when a new system joins the pool (here: our search,
-changed since the round before), pools only the measures in the top `--depth` of our search that have no judgment yet;
-its sheet adds our search's excerpt, the query's words marked [like this].
+changed since the round before), pools only the measures in the top `--depth` of our search
+that have no judgment yet; its sheet adds our search's excerpt, the query's words marked [like
+this].
 
     .venv/bin/python bench/search_pool.py --half dev --database-url URL --out /tmp/pool
     .venv/bin/python bench/search_pool.py --half dev --round 2 --depth 20 --database-url URL \
