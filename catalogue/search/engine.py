@@ -67,7 +67,9 @@ class SearchNotes:
     phrase_words: int = 0  # hits with its words (all, then most), not as a phrase, after those
     expanded: bool = False  # compounds, parts or abbreviations were searched too
     abbreviations: tuple[tuple[str, str], ...] = ()  # (abbreviation, meaning) searched
-    coordinations: tuple[str, ...] = ()  # "studievägledning" from "studie- och yrkesvägledning"
+    # Each hyphen coordination as searched: ("studievägledning", "yrkesvägledning") for "studie-
+    # och yrkesvägledning", ("hotell", "restaurang") for "hotell- och restaurangbranschen".
+    coordinations: tuple[tuple[str, ...], ...] = ()
     near_after: int | None = None  # hits of the query, when near hits follow (near.py)
     near: int = 0  # near hits: measures with the telling words of the best hits, after those
     near_words: tuple[str, ...] = ()  # those words
@@ -124,11 +126,12 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
         text = query_module.plain_words(text)
     known = _known_word(reader)
     together = expansion.found_together(reader)
-    rewritten = expansion.rewrite_coordinations(text, known, parts=True, together=together)
-    if rewritten != text:
-        written = query_module.plain_words(rewritten).split()
-        written = tuple(w for w in written if w != "or" and w not in text.lower())
-        notes = replace(notes, coordinations=written)
+    readings: list[tuple[str, ...]] = []
+    rewritten = expansion.rewrite_coordinations(
+        text, known, parts=True, together=together, readings=readings
+    )
+    if readings:
+        notes = replace(notes, coordinations=tuple(readings))
     try:
         q = query_module.parse(rewritten)
     except Exception:  # a bad query is searched as plain words

@@ -352,6 +352,7 @@ def rewrite_coordinations(
     *,
     parts: bool = False,
     together: Callable[[str, str], bool] | None = None,
+    readings: list[tuple[str, ...]] | None = None,
 ) -> str:
     """ "studie- och yrkesvägledning" → "(studievägledning OR yrkesvägledning)" (see
     compounds.coordinations): a measure about either is about what the words name together.
@@ -361,7 +362,10 @@ def rewrite_coordinations(
     instead ("mat- och dryckesföretag" → "((mat företag) OR (dryck företag))"): the texts
     may well write "företag inom mat" or "livsmedelsföretag". Where no measure has both parts
     (`together`), the modifier alone: it is what tells the coordinated compounds apart, and the
-    texts name the trade ("restauranger") rather than the sector ("restaurangbranschen")."""
+    texts name the trade ("restauranger") rather than the sector ("restaurangbranschen").
+
+    `readings`, if given, gets each coordination's alternatives as searched, for the page
+    ("studievägledning", "yrkesvägledning"), ("mat företag", "dryck företag")."""
 
     def replace(match):
         written = compounds.coordinations(match.group(), known)
@@ -384,6 +388,8 @@ def rewrite_coordinations(
                 alternatives.append(f"({modifier} {head})")
             else:
                 alternatives.append(modifier)
+        if readings is not None:
+            readings.append(tuple(a.strip("()") for a in alternatives))
         return "(" + " OR ".join(alternatives) + ")"
 
     return compounds.COORDINATION.sub(replace, text)

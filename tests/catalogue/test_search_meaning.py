@@ -70,7 +70,7 @@ def test_coordination_in_texts_and_queries(index):
     result = search.search("studie- och yrkesvägledning")
     assert index["syv_text"].pk in result.ids
     assert index["syv_abbr"].pk in result.ids  # SYV is tied to what it stands for
-    assert "studievägledning" in result.notes.coordinations
+    assert result.notes.coordinations == (("studievägledning", "yrkesvägledning"),)
     assert index["syv_text"].pk in search.search("studievägledning").ids  # written out, indexed
 
 
@@ -232,3 +232,16 @@ def test_most_words_hits_with_neighbouring_query_words_written_together_rank_fir
 def test_an_abbreviation_is_matched_as_written_not_by_its_stem(index):
     assert index["rise"].pk in search.search("rise").ids
     assert index["rise"].pk not in search.search("RIS").ids  # stem("rise") is "ris"
+
+
+def test_the_page_says_how_a_coordination_was_searched(client, index):
+    page = client.get("/insatser/", {"q": "studie- och yrkesvägledning"}).content.decode()
+    assert "Sökt som:" in page
+    assert (
+        '<span lang="sv">studievägledning</span> eller <span lang="sv">yrkesvägledning</span>'
+        in page
+    )
+    english = client.get(
+        "/insatser/", {"q": "studie- och yrkesvägledning"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Searched as:" in english and "</span> or <span" in english
