@@ -12,7 +12,8 @@ before it is parsed, to what users need:
 
 After parsing, each prefix is searched among the words as written (the `exact` field), expanded
 to at most MAX_EXPANSION terms (the most frequent of the first SCAN_LIMIT it finds), and the
-collection of hits stops after settings.SEARCH_TIME_LIMIT seconds (`DeadlineCollector`),
+collection of hits stops after settings.SEARCH_TIME_LIMIT seconds (`scoring` for terms under
+Ors and Ands, `DeadlineCollector` for the rest),
 answering with the hits found so far. Per address, settings.SEARCH_RATE_LIMIT uncached searches
 per SEARCH_RATE_WINDOW seconds (`spend`).
 """
