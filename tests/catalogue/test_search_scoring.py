@@ -119,3 +119,25 @@ def test_the_page_says_the_search_was_cut_short(index_dir, slow_terms):  # noqa:
     result = search.search("vätgas")
     assert result.notes.time_limited
     assert result.ids  # the hits of the terms read
+
+
+def test_the_same_after_updates_and_deletes(index_dir):  # noqa: F811
+    """The change log adds segments and deletes documents: still Whoosh's hits and scores."""
+    call_command("import_report", str(REPORT), "--no-index", stdout=StringIO())
+    search.rebuild()
+    measures = list(Measure.objects.order_by("pk")[:40])
+    for measure in measures[:20]:
+        measure.description += " vätgas och laddinfrastruktur"
+        measure.save()
+    measures[20].delete()
+    search.search("vätgas")  # applies the change log before it answers
+    searcher = storage.searcher()
+    assert len(searcher.reader().leaf_readers()) > 1 or searcher.reader().has_deletions()
+    meanings = engine._meanings(searcher)
+    for text in ("vätgas", "laddinfrastruktur", "kompetensförsörjning inom vården", "turism"):
+        q, _ = limits.expand_prefixes(query_module.parse(text), searcher.reader())
+        wider, _ = expansion.expand(q, searcher.reader(), meanings, query_module.parse)
+        assert scoring.supported(wider, searcher)
+        whoosh = [(hit.docnum, round(hit.score, 9)) for hit in searcher.search(wider, limit=None)]
+        ours = [(docnum, round(score, 9)) for score, docnum in scoring.ranked(searcher, wider)]
+        assert ours == whoosh, text
