@@ -1,7 +1,8 @@
 """Abbreviations tied to what they stand for: a curated list (abbreviations.txt) and those the
 report spells out itself ("kulturella och kreativa näringar (KKN)"), found when the index is
-built (indexing.rebuild keeps them with the index generation) and added when a saved text spells
-out a new one (indexing.update).
+built (indexing.rebuild keeps them with the index generation, and which measures spell each out),
+added when a saved text spells out a new one and dropped when none does any more
+(indexing.update).
 """
 
 from __future__ import annotations

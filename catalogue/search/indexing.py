@@ -39,6 +39,9 @@ TEXT_FIELDS = ("name", "description", "outputs", "effects", "goals_text", "regio
 # The texts that make up `exact`, `folded` and `reversed`, all stored.
 ALL_TEXT_FIELDS = TEXT_FIELDS
 ABBREVIATIONS_FILE = "abbreviations.json"
+# Which measures spell out each abbreviation's meaning ({"KKN": {"kulturella och kreativa
+# näringar": [12, 40]}}), so that an update can drop one that no text spells out any more.
+SOURCES_FILE = "abbreviation-sources.json"
 
 
 def _text(analyzer, **options):
@@ -130,10 +133,8 @@ def rebuild() -> int:
         position, gaps = changes.start_position()
         generation = storage.new_generation()
         try:
-            count, found = _build(generation, _measures().iterator(chunk_size=2000))
-            (generation / ABBREVIATIONS_FILE).write_text(
-                json.dumps(found, ensure_ascii=False, indent=0), encoding="utf-8"
-            )
+            count, sources = _build(generation, _measures().iterator(chunk_size=2000))
+            _write_abbreviations(generation, sources)
             storage.set_applied(generation, position, gaps)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
@@ -143,38 +144,72 @@ def rebuild() -> int:
     return count
 
 
-def _build(generation, rows: Iterable[tuple]) -> tuple[int, dict[str, list[str]]]:
+Sources = dict[str, dict[str, list[int]]]  # abbreviation → meaning → ids of measures spelling it
+
+
+def _build(generation, rows: Iterable[tuple]) -> tuple[int, Sources]:
     """Write these measures as a new index in the empty folder `generation`.
 
-    Returns their count and the abbreviations the texts spell out ("KKN": ["kulturella och
-    kreativa näringar"])."""
+    Returns their count and the abbreviations the texts spell out, with the measures that do
+    ({"KKN": {"kulturella och kreativa näringar": [12]}})."""
     ix = whoosh_index.create_in(str(generation), SCHEMA)
     writer = ix.writer(limitmb=256)
     count = 0
-    spelled: dict[str, list[str]] = {}
+    sources: Sources = {}
     try:
         for row in rows:
             document = document_fields(*row)
             writer.add_document(**document)
-            _add_spelled_out(spelled, document)
+            _add_spelled_out(sources, row[0], document)
             count += 1
     except BaseException:
         writer.cancel()
         raise
     writer.commit(mergetype=CLEAR)  # one new segment, nothing to merge
     ix.close()
-    return count, spelled
+    return count, sources
 
 
-def _add_spelled_out(spelled: dict[str, list[str]], document: Mapping[str, str]) -> bool:
-    """Add the abbreviations this document's texts spell out; whether any was new."""
-    added = False
+def _add_spelled_out(sources: Sources, measure_id: int, document: Mapping[str, str]) -> None:
+    """Note the abbreviations this measure's texts spell out."""
     for abbreviation, words in abbreviations.spelled_out(stored_text(document)):
-        forms = spelled.setdefault(abbreviation, [])
-        if words not in forms:
-            forms.append(words)
-            added = True
-    return added
+        ids = sources.setdefault(abbreviation, {}).setdefault(words, [])
+        if measure_id not in ids:
+            ids.append(measure_id)
+
+
+def _forget(sources: Sources, measure_ids: set[int]) -> None:
+    """Drop these measures from the sources, and the meanings no measure spells out any more."""
+    for abbreviation in list(sources):
+        meanings = sources[abbreviation]
+        for words in list(meanings):
+            meanings[words] = [i for i in meanings[words] if i not in measure_ids]
+            if not meanings[words]:
+                del meanings[words]
+        if not meanings:
+            del sources[abbreviation]
+
+
+def _write_abbreviations(generation, sources: Sources) -> None:
+    """The generation's list (abbreviation → meanings, what the search reads) and its sources."""
+    found = {abbreviation: list(meanings) for abbreviation, meanings in sources.items()}
+    storage.replace_file(generation / SOURCES_FILE, json.dumps(sources, ensure_ascii=False))
+    storage.replace_file(
+        generation / ABBREVIATIONS_FILE, json.dumps(found, ensure_ascii=False, indent=0)
+    )
+
+
+UNKNOWN_SOURCE = -1  # a generation built before the sources were kept: never forgotten
+
+
+def _read_sources(generation) -> Sources:
+    try:
+        return json.loads((generation / SOURCES_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {
+            abbreviation: {words: [UNKNOWN_SOURCE] for words in meanings}
+            for abbreviation, meanings in read_abbreviations(generation).items()
+        }
 
 
 def read_abbreviations(generation) -> dict[str, list[str]]:
@@ -188,7 +223,8 @@ def read_abbreviations(generation) -> dict[str, list[str]]:
 def update(wanted: Iterable[int]) -> int:
     """Re-index these measures from the database, deleting those that no longer exist; the
     caller holds the write lock. Returns the number of documents written (0 without an index).
-    Abbreviations their texts newly spell out join the generation's list."""
+    The generation's list of abbreviations follows their texts: one a text newly spells out
+    joins it, one no text spells out any more leaves it."""
     wanted = sorted({int(i) for i in wanted})
     if not wanted:
         return 0
@@ -199,14 +235,15 @@ def update(wanted: Iterable[int]) -> int:
     writer = ix.writer(timeout=storage.WRITE_TIMEOUT)
     written = 0
     generation = storage.current_path()
-    spelled = read_abbreviations(generation) if generation else {}
-    new_abbreviations = False
+    sources = _read_sources(generation) if generation else {}
+    before = json.dumps(sources, ensure_ascii=False, sort_keys=True)
+    _forget(sources, set(wanted))  # what these measures spelled out is read again below
     try:
         found = set()
         for row in _measures().filter(pk__in=wanted):
             document = document_fields(*row)
             writer.update_document(**document)  # one per id: no duplicates
-            new_abbreviations |= _add_spelled_out(spelled, document)
+            _add_spelled_out(sources, row[0], document)
             found.add(row[0])
             written += 1
         for missing in set(wanted) - found:
@@ -216,11 +253,9 @@ def update(wanted: Iterable[int]) -> int:
         raise
     writer.commit()
     ix.close()
-    if new_abbreviations and generation:
-        # Added, never removed: one that no text spells out any more goes at the next rebuild.
-        storage.replace_file(
-            generation / ABBREVIATIONS_FILE, json.dumps(spelled, ensure_ascii=False, indent=0)
-        )
+    if generation and json.dumps(sources, ensure_ascii=False, sort_keys=True) != before:
+        # Another node reads the list again when the file changes (engine._meanings).
+        _write_abbreviations(generation, sources)
     return written
 
 

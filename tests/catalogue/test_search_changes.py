@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from catalogue import search
 from catalogue.models import Goal, Measure, SearchChange
-from catalogue.search import changes, indexing, storage
+from catalogue.search import changes, engine, indexing, storage
 
 from .test_feedback import needs_postgres, reference_data  # noqa: F401 (fixture)
 from .test_search import index, index_dir, measures  # noqa: F401 (fixtures)
@@ -185,3 +185,30 @@ def test_an_import_logs_its_measures(db, tmp_path, settings):
     call_command("import_report", str(path), "--no-index", stdout=open("/dev/null", "w"))  # noqa: SIM115
     logged = set(SearchChange.objects.values_list("measure_id", flat=True))
     assert logged and logged == set(Measure.objects.values_list("pk", flat=True))
+
+
+def test_an_abbreviation_no_text_spells_out_any_more_is_forgotten_at_once(index):  # noqa: F811
+    spelled = index["vind"]
+    spelled.description = "Vi driver regionala testbäddar för avsaltning (RTA) i länet."
+    spelled.save()
+    assert ids("RTA") == [spelled.pk]  # the change log applied before the search answers
+    assert "RTA" in indexing.read_abbreviations(storage.current_path())
+    spelled.description = "Vi driver testbäddar i länet."
+    spelled.save()  # every node reads the list again from the change log, without a rebuild
+    search.search("RTA")
+    assert "RTA" not in indexing.read_abbreviations(storage.current_path())
+    assert "rta" not in engine._meanings(storage.searcher())
+
+
+def test_a_generation_without_sources_keeps_its_abbreviations(index):  # noqa: F811
+    """An index built before the sources were kept: its list is kept, new ones still join."""
+    search.rebuild()
+    generation = storage.current_path()
+    (generation / indexing.SOURCES_FILE).unlink()
+    (generation / indexing.ABBREVIATIONS_FILE).write_text('{"KKN": ["kulturella näringar"]}')
+    spelled = index["vind"]
+    spelled.description = "Vi driver regionala testbäddar för avsaltning (RTA) i länet."
+    spelled.save()
+    search.search("RTA")
+    found = indexing.read_abbreviations(generation)
+    assert found["KKN"] == ["kulturella näringar"] and "RTA" in found
