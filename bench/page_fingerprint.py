@@ -16,7 +16,6 @@ process, against var/ or DATABASE_URL (page cache and per-address budget off, as
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from urllib.parse import urlencode
@@ -43,28 +42,15 @@ def main() -> None:
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--pages", type=int, default=300, help="new-query pages (page_timing)")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["PAGE_CACHE_SECONDS"] = "0"
-    os.environ["SEARCH_RATE_LIMIT"] = "0"
-    import django
+    from bench.page_timing import PAGES, new_query_pages, setup_client
 
-    django.setup()
-    from django.conf import settings
-    from django.test import Client
-
-    from bench.page_timing import PAGES, new_query_pages
+    client = setup_client()
     from bench.search_judged import load_half, load_regression
     from catalogue import search
     from catalogue.models import Region
 
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     slugs = dict(Region.objects.values_list("name", "slug"))
     queries = load_half("dev") + load_regression()
-    client = Client()
     with open(args.out, "w", encoding="utf-8") as out:
         for query in queries:
             result = search.search(query["query"])
@@ -78,7 +64,7 @@ def main() -> None:
         for url in urls + new_query_pages(args.pages) + PAGES + EXTRA:
             response = client.get(url)
             out.write(f"## {url} {response.status_code}\n{response.content.decode()}\n")
-        english = Client(headers={"accept-language": "en"})
+        english = setup_client(**{"accept-language": "en"})
         for url in EXTRA:
             response = english.get(url)
             out.write(f"## en {url} {response.status_code}\n{response.content.decode()}\n")

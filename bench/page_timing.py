@@ -56,21 +56,7 @@ def main() -> None:
     if args.new_queries and args.round < 0 and not args.parts:
         new_query_rounds(args)
         return
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["PAGE_CACHE_SECONDS"] = "0"
-    os.environ["SEARCH_RATE_LIMIT"] = "0"  # else after 30 new queries the search is refused
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.test import Client
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    client = Client()
+    client = setup_client()
     if args.new_queries and args.parts:
         from bench.page_parts import report, timed_parts
 
@@ -92,6 +78,26 @@ def main() -> None:
             client.get(url)
             times.append((time.perf_counter() - start) * 1000)
         print(f"{url:45s} median {statistics.median(times):6.1f} ms")
+
+
+def setup_client(**headers):
+    """Django set up against var/ or DATABASE_URL, the page cache and the per-address search
+    budget off (else after 30 new queries the search is refused): a test client for its pages."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["PAGE_CACHE_SECONDS"] = "0"
+    os.environ["SEARCH_RATE_LIMIT"] = "0"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return Client(headers=headers)
 
 
 def new_query_rounds(args) -> None:
