@@ -273,9 +273,10 @@ class MeasureListView(TemplateView):
             chip["url"] = self.request.path + chip["url"]
         return chips
 
-    def sort_choices(self) -> list[tuple[str, str]]:
+    def sort_choices(self) -> tuple[tuple[str, str], ...]:
         """The sort select (phones have no sortable column headers): relevance with a query,
-        the list's own order without one, then each column both ways."""
+        the list's own order without one, then each column both ways. A tuple: the template
+        keeps the select it renders under it ({% fragment %})."""
         first = _("Relevans") if self.filterset.query else _("Kapitel och region (standard)")
         choices = [
             ("", first),
@@ -286,11 +287,11 @@ class MeasureListView(TemplateView):
             ("chapter", _("Kapitel, stigande")),
             ("-chapter", _("Kapitel, fallande")),
         ]
-        return [
+        return tuple(
             (value, label)
             for value, label in choices
             if value.lstrip("-") not in self.hidden_columns
-        ]
+        )
 
 
 measure_list = cached_page(MeasureListView.as_view())
