@@ -175,6 +175,17 @@ def year_choices(dimensions: Dimensions) -> list[tuple[str, str]]:
     return [(str(year), str(year)) for year in years] + [(editions.ALL, _("Alla utgåvor"))]
 
 
+class SharedChoices(tuple):
+    """A filter's choices, which the copies of its form field share instead of copying them.
+
+    Django deep-copies a form's fields for every form it binds, their choices with them; these
+    do not change while the form class lives (one per snapshot, MeasureFilter), and copying some
+    80 choices was two thirds of a search page's form."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class MeasureFilterSet(django_filters.FilterSet):
     """The list's query string, declared and validated with django-filter. The filterset only
     validates: selecting and counting are catalogue.selectors' (one pass over the snapshot), so
@@ -197,6 +208,8 @@ class MeasureFilterSet(django_filters.FilterSet):
         self.filters["region"].extra["choices"] = region_choices(dimensions)
         self.filters["chapter"].extra["choices"] = chapter_choices(dimensions)
         self.filters["year"].extra["choices"] = year_choices(dimensions)
+        for name in ("region", "chapter", "framework", "sdg", "year", "change"):
+            self.filters[name].extra["choices"] = SharedChoices(self.filters[name].extra["choices"])
 
 
 class MeasureFilter:

@@ -294,3 +294,15 @@ def test_selector_counts_and_ids_match_plain_querysets(cat, params):
     searched = selectors.select(current, filters.criteria(), hits=everything, hits_key="alla")
     assert searched.counts == selection.counts
     assert searched.ids == [pk for pk in everything if pk in selection.matching]
+
+
+def test_bound_forms_share_their_choices_and_still_validate_them(cat):
+    """filters.SharedChoices: each request's form shares the choices instead of copying them."""
+    current = snapshot.current()
+    first = MeasureFilter(QueryDict("region=skane&sdg=9"), snapshot=current)
+    second = MeasureFilter(QueryDict("region=atlantis&sdg=99&chapter=2"), snapshot=current)
+    for name in ("region", "chapter", "sdg", "year", "framework", "change"):
+        assert first.form.fields[name] is not second.form.fields[name]
+        assert first.form.fields[name].choices.choices is second.form.fields[name].choices.choices
+    assert not first.errors and first.cleaned_data["region"] == ["skane"]
+    assert set(second.errors) == {"region", "sdg"} and second.cleaned_data["chapter"] == ["2"]
