@@ -200,3 +200,10 @@ def url_in_edition(context, name, *args):
     """{% url %} that keeps the page's edition, for templates shared by pages with and without
     one (base.html): with_year() of the context's `edition`, if any."""
     return with_year(links.reverse(name, *args), context.get("edition"))
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """{% querystring %} of this request's query string (the same text, by links.query_with):
+    the list page's pagination, export and sort links, some twenty a page."""
+    return links.query_with(context.request.GET, **changes)

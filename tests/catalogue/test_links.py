@@ -2,7 +2,10 @@
 select of the measures list."""
 
 import pytest
+from django.template import Context, Template
+from django.utils.html import escape
 
+from catalogue import links
 from tests.catalogue.view_fixtures import PLAIN_STORAGES, build_catalogue, install_fake_search
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +127,38 @@ def test_printed_pages_say_where_and_when(client, cat):
         '<p class="print-only print-header wrap">Insatskatalogen · '
         f"http://testserver/insatser/?region=skane · hämtad {today}</p>"
     ) in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=kompetens",
+        "q=studie-+och+yrkesv%C3%A4gledning&region=skane&region=gotland&page=3",
+        "q=a%26b%3Dc+%22x%22+%3Cy%3E&sort=-name&format=csv",
+        "page=2",
+        "q=%E2%80%93+%C3%A5%C3%A4%C3%B6&per_page=50&curated=on&sep=semicolon",
+    ],
+)
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"page": None},
+        {"sort": "name", "page": None},
+        {"format": "csv", "sep": "semicolon", "page": None},
+        {"page": 4},
+        {"q": "vätgas & sol", "page": None},
+        {"region": ["uppsala", "skane"]},
+        {"missing": None},
+    ],
+)
+def test_query_with_is_the_querystring_tag(query, changes, rf):
+    """links.query_with and {% query_with %} give what Django's {% querystring %} gives."""
+    request = rf.get(f"/insatser/?{query}")
+    context = Context({"request": request, "changes": changes})
+    context.request = request
+    arguments = " ".join(f"{name}=changes.{name}" for name in changes)
+    django = Template(f"{{% querystring {arguments} %}}").render(context)
+    ours = Template(f"{{% load catalogue_tags %}}{{% query_with {arguments} %}}").render(context)
+    assert ours == django
+    assert escape(links.query_with(request.GET, **changes)) == django
