@@ -50,17 +50,16 @@ def clean_redirect(request) -> HttpResponseRedirect | None:
 
 def without(params: QueryDict, name: str, value: str | None = None) -> str:
     """The query string with one value of `name` removed (all of them if `value` is None), and
-    without `page`: a narrower or wider selection starts on its first page."""
-    params = params.copy()
-    params.pop("page", None)
-    if value is None:
-        params.pop(name, None)
+    without `page`: a narrower or wider selection starts on its first page. (Made from the
+    parameters' lists, without a copy of the QueryDict, as query_with.)"""
+    lists = dict(params.lists())
+    lists.pop("page", None)
+    remaining = [v for v in lists.get(name, ()) if v != value] if value is not None else []
+    if remaining:
+        lists[name] = remaining
     else:
-        remaining = [v for v in params.getlist(name) if v != value]
-        params.setlist(name, remaining)
-        if not remaining:
-            del params[name]
-    return _query_string(params)
+        lists.pop(name, None)
+    return f"?{_encoded(lists, params.encoding)}" if lists else ""
 
 
 def with_page(params: QueryDict, number: int) -> str:
@@ -87,5 +86,10 @@ def query_with(params: QueryDict, **changes) -> str:
             lists[name] = [value]
     if not lists and not params:
         return ""
+    return f"?{_encoded(lists, params.encoding)}"
+
+
+def _encoded(lists: dict[str, list], encoding: str) -> str:
+    """The parameters as QueryDict.urlencode() writes them, pair by pair."""
     pairs = [(name, str(value)) for name, values in lists.items() for value in values]
-    return f"?{urlencode(pairs, encoding=params.encoding)}"
+    return urlencode(pairs, encoding=encoding)

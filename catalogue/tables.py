@@ -10,7 +10,7 @@ from django.db.models.functions import Substr
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableData
 
@@ -37,6 +37,9 @@ FRAMEWORK_SHORT = {
 FRAMEWORK_ORDER = tuple(Goal.Framework.values)
 
 SUMMARY_CHARS = 160
+
+# MeasureTable.header_parts per table class, shown columns, order and language (a few dozen).
+_HEADER_PARTS: dict[tuple, tuple] = {}
 
 
 def summary_line(text: str) -> str:
@@ -156,32 +159,56 @@ class MeasureTable(tables.Table):
         that sorts by its column where it can (the query string of `{% querystring %}`: this
         request's with `sort` set and without `page`). Built here rather than by a template:
         django-tables2 computes each BoundColumn property at every read, and the template's loop
-        was a sixth of a search page's rendering."""
+        was a sixth of a search page's rendering. Only the links are this request's: the rest
+        is kept per shown columns, order and language (header_parts)."""
+        key = (
+            type(self),
+            tuple(column.name for column in self.columns),
+            str(self.order_by),
+            get_language(),
+        )
+        parts = _HEADER_PARTS.get(key)
+        if parts is None:
+            if len(_HEADER_PARTS) >= 500:  # ?sort=name&sort=region&… makes new orders
+                _HEADER_PARTS.clear()
+            parts = _HEADER_PARTS[key] = self.header_parts()
         params = self.request.GET
-        sort = escape(gettext("sortera"))
-        cells = []
+        return SafeString(
+            "".join(
+                before + escape(links.query_with(params, sort=sort, page=None)) + after
+                if sort is not None
+                else before
+                for before, sort, after in parts
+            )
+        )
+
+    def header_parts(self) -> tuple[tuple[str, str | None, str], ...]:
+        """Each header cell as (HTML before the sort link's query string, the `sort` value it
+        sets or None for a column that does not sort, HTML after it)."""
+        sort_label = escape(gettext("sortera"))
+        parts = []
         for column in self.columns:
             header = conditional_escape(column.header)
             attrs = column.attrs["th"].as_html()
-            orderable = column.orderable
-            alias = column.order_by_alias if orderable else None
-            ordered = bool(orderable and column.is_ordered)
+            opening = f'\n      <th scope="col" {attrs}'
+            closing = "\n        \n      </th>\n    "
+            if not column.orderable:
+                parts.append((f"{opening}>\n        \n          {header}{closing}", None, ""))
+                continue
+            alias = column.order_by_alias
+            ordered = column.is_ordered
             descending = ordered and alias.is_descending
             aria = f' aria-sort="{"descending" if descending else "ascending"}"' if ordered else ""
-            if orderable:
-                href = escape(links.query_with(params, sort=str(alias.next), page=None))
-                mark = (" ▼" if descending else " ▲") if ordered else " ↕"
-                inner = (
-                    f'\n          <a href="{href}">{header}'
-                    f'<span class="sort-mark" aria-hidden="true">{mark}</span>'
-                    f'<span class="visually-hidden"> ({sort})</span></a>\n        '
+            mark = (" ▼" if descending else " ▲") if ordered else " ↕"
+            parts.append(
+                (
+                    f'{opening}{aria}>\n        \n          <a href="',
+                    str(alias.next),
+                    f'">{header}<span class="sort-mark" aria-hidden="true">{mark}</span>'
+                    f'<span class="visually-hidden"> ({sort_label})</span></a>{closing}',
                 )
-            else:
-                inner = f"\n          {header}\n        "
-            cells.append(
-                f'\n      <th scope="col" {attrs}{aria}>\n        {inner}\n      </th>\n    '
             )
-        return SafeString("".join(cells))
+        return tuple(parts)
 
     def page_rows(self) -> list[tuple[str, ...]]:
         """The shown page's cells as HTML, rendered directly from the snapshot.

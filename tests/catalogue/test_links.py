@@ -162,3 +162,35 @@ def test_query_with_is_the_querystring_tag(query, changes, rf):
     ours = Template(f"{{% load catalogue_tags %}}{{% query_with {arguments} %}}").render(context)
     assert ours == django
     assert escape(links.query_with(request.GET, **changes)) == django
+
+
+def reference_without(params, name, value=None) -> str:
+    """links.without as it was, on a copy of the QueryDict."""
+    params = params.copy()
+    params.pop("page", None)
+    if value is None:
+        params.pop(name, None)
+    else:
+        remaining = [v for v in params.getlist(name) if v != value]
+        params.setlist(name, remaining)
+        if not remaining:
+            del params[name]
+    return f"?{params.urlencode()}" if params else ""
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=kompetens&page=2",
+        "q=a%26b+%C3%A5&region=skane&region=gotland&chapter=2&page=3",
+        "region=skane&curated=on&year=alla",
+    ],
+)
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("q", None), ("region", "skane"), ("region", "gotland"), ("curated", None), ("x", "y")],
+)
+def test_without_is_the_copy_it_replaced(query, name, value, rf):
+    params = rf.get(f"/insatser/?{query}").GET
+    assert links.without(params, name, value) == reference_without(params, name, value)
