@@ -46,6 +46,12 @@ class EditionScope:
         return self.editions[0] if self.editions else None
 
     @property
+    def cited(self) -> Report | None:
+        """The report a page's footer names as its source: the edition's, or the latest where
+        the page spans every edition."""
+        return self.report or self.latest
+
+    @property
     def is_latest(self) -> bool:
         return self.report is not None and self.report == self.latest
 
