@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from catalogue import snapshot
+from catalogue import snapshot, tables
 from catalogue.templatetags import fragments
 from tests.catalogue.edition_fixtures import build_second_edition
 from tests.catalogue.view_fixtures import PLAIN_STORAGES, build_catalogue, install_fake_search
@@ -61,6 +61,7 @@ def cat(db, monkeypatch):
 
 PAGES = [
     "/insatser/?q=innovation&region=skane",
+    "/insatser/?q=innovation&sort=-region",
     "/insatser/?region=skane&sort=-name&per_page=50",
     "/insatser/",
     "/regioner/",
@@ -73,7 +74,9 @@ def pages(client, urls=PAGES) -> list[str]:
 
 
 def afresh(client, urls=PAGES) -> list[str]:
+    """The pages with nothing kept: no fragment, no table header (MeasureTable.header_html)."""
     fragments.forget()
+    tables._HEADER_PARTS.clear()
     return pages(client, urls)
 
 
@@ -84,6 +87,7 @@ def test_pages_from_kept_fragments_are_the_pages_made_afresh(client, cat):
     english = pages(client)  # the Swedish fragments are kept: none of them may show
     assert english == afresh(client)
     assert "Search the measures" in english[0] and "Sök bland" not in english[0]
+    assert "(sort)</span>" in english[1] and "sortera" not in english[1]  # the table header
     del client.cookies["django_language"]
     assert pages(client) == swedish
 
