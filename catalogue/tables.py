@@ -159,7 +159,7 @@ class MeasureTable(tables.Table):
         that sorts by its column where it can (the query string of `{% querystring %}`: this
         request's with `sort` set and without `page`). Built here rather than by a template:
         django-tables2 computes each BoundColumn property at every read, and the template's loop
-        was a sixth of a search page's rendering. Only the links are this request's: the rest
+        was a tenth of a search page's rendering. Only the links are this request's: the rest
         is kept per shown columns, order and language (header_parts)."""
         key = (
             type(self),

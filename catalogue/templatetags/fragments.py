@@ -2,7 +2,7 @@
 
 A search page is some 200 template nodes, most of them the same on every page: the header, the
 labels and buttons of the filter form, the translated hints. Rendering them again for every new
-query was about half of the page's rendering; a fragment is looked up instead.
+query was about a fifth of the page's rendering; a fragment is looked up instead.
 
     {% load fragments %}
     {% fragment nav edition.suffix %}…{% endfragment %}
