@@ -22,6 +22,7 @@ import threading
 
 from django import template
 from django.core.signals import setting_changed
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -64,8 +65,11 @@ class FragmentNode(template.Node):
 
 @register.tag
 def fragment(parser, token):
-    """{% fragment var … %}…{% endfragment %}: see the module's docstring."""
+    """{% fragment var … %}…{% endfragment %}: see the module's docstring. No {% block %}
+    inside: a child template's block would be kept for every page that extends the same parent."""
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("{% fragment %} cannot hold a {% block %}.")
     vary_on = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     return FragmentNode(nodelist, vary_on)

@@ -3,7 +3,7 @@ rendered once per language and key, and a page made from kept fragments is the p
 in both languages, after an edit and with a new edition."""
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 from django.utils import translation
 
 from catalogue import snapshot, tables
@@ -39,6 +39,13 @@ def test_a_fragment_keeps_the_variables_it_sets_inside():
     )
     # Rendered, then kept: the same text either way.
     assert template.render(Context()) == template.render(Context()) == "inne[]"
+
+
+def test_a_fragment_holds_no_block():
+    with pytest.raises(TemplateSyntaxError):
+        Template(
+            "{% load fragments %}{% fragment %}{% block title %}{% endblock %}{% endfragment %}"
+        )
 
 
 def test_a_changed_setting_empties_the_store(settings):
