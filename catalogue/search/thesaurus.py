@@ -104,6 +104,11 @@ def matches(text: str) -> list[Match]:
         return []
     stems = [stem(w) for w in words]
     terms = related_terms()
+    if "-" in text:
+        # A hyphenated word is searched as a phrase ("cykel-arbete"): only as a whole term
+        # of the list ("e-hälsa").
+        related = terms.get(tuple(stems))
+        return [Match(0, len(words), " ".join(words), related)] if related else []
     found, start = [], 0
     while start < len(words):
         for end in range(min(len(words), start + MAX_TERM_WORDS), start, -1):
@@ -153,10 +158,10 @@ class Related:
 
     hits: list[tuple[int, int]]
     terms: tuple[tuple[str, tuple[str, ...]], ...]
-    stems: frozenset[str]  # the related terms' stems, marked in the excerpts
+    query: object = None  # the query that found them (its terms are marked in the excerpts)
 
 
-NOTHING = Related([], (), frozenset())
+NOTHING = Related([], ())
 
 
 def related_hits(searcher, text: str, found: set[int], parse, collect) -> Related:
@@ -178,5 +183,4 @@ def related_hits(searcher, text: str, found: set[int], parse, collect) -> Relate
     if not hits:
         return NOTHING
     terms = tuple((m.words, m.related[:SHOWN_TERMS]) for m in matched)
-    stems = frozenset(s for m in matched for t in m.related for s in key(t))
-    return Related(hits, terms, stems)
+    return Related(hits, terms, q)
