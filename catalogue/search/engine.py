@@ -2,10 +2,11 @@
 
     text → limits.bound (structural limits) → coordinations written out → query.parse →
     limits.expand_prefixes → expansion.expand (compounds, parts, abbreviations) → collected
-    within the time limit → ranked ids; then, for a query of several plain words, the measures
-    with most of the words after those with all of them; then the measures that the query's
-    related terms of the field find (catalogue.search.thesaurus); then at most 20 measures that
-    share the telling words of the best hits (catalogue.search.near).
+    within the time limit → ranked ids (for a quoted phrase, then its words apart); then the
+    measures that the query's related terms of the field find (catalogue.search.thesaurus:
+    about the whole query's subject, so before those with only some of its words); then, for a
+    query of several plain words, the measures with most of the words; then at most 20 measures
+    that share the telling words of the best hits (catalogue.search.near).
 
 The results of recent queries are kept with the searcher that found them (`_Results`): asked
 again before the index changes, a query costs no search, and its excerpts already made are reused.
@@ -160,23 +161,12 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
         expanded=bool(expanded),
         abbreviations=tuple(dict.fromkeys(expanded.abbreviations)),
     )
-    if (
-        query_module.is_plain(text)
-        and isinstance(wider, wq.And)
-        and len(hits) < MOST_WORDS_BELOW
-        and len(wider.subqueries) <= MOST_WORDS_MAX_WORDS
-        and not timed_out
-    ):
-        together = phrases.neighbour_phrases(text, query_module.parse)
-        most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit, together)
-        if most:
-            notes = replace(notes, all_words=len(hits), most_words=len(most))
-            hits += most
     if _one_phrase(text) and len(hits) < MOST_WORDS_BELOW and not timed_out:
         loose = _phrase_words(searcher, text, {pk for pk, _ in hits}, limit, meanings)
         if loose:
             notes = replace(notes, phrase_hits=len(hits), phrase_words=len(loose))
             hits += loose
+    direct = len(hits)  # with the query's own words
     related_ids, related_matcher = set(), None
     if not timed_out and (limit is None or len(hits) < limit):
         found = {pk for pk, _ in hits}
@@ -188,6 +178,18 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
             hits += more
             related_ids = {pk for pk, _ in more}
             related_matcher = Matcher.from_query(related.query, folding=False, direct=EXPANDED)
+    if (
+        query_module.is_plain(text)
+        and isinstance(wider, wq.And)
+        and direct < MOST_WORDS_BELOW
+        and len(wider.subqueries) <= MOST_WORDS_MAX_WORDS
+        and not timed_out
+    ):
+        together = phrases.neighbour_phrases(text, query_module.parse)
+        most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit, together)
+        if most:
+            notes = replace(notes, all_words=direct, most_words=len(most))
+            hits += most
     near_ids, near_terms = set(), ()
     if hits and not timed_out and (limit is None or len(hits) < limit):
         # After every hit, so also after a long list: a region's or a chapter's few hits of a

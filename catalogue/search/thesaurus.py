@@ -6,12 +6,15 @@ House". No model of Swedish meaning can be installed here, and a general thesaur
 this field (../shared/LIBRARIES.md), so the relations are a curated list of the field's own
 terms (thesaurus.txt: broader, narrower and related terms, not only synonyms).
 
-A plain query's words (or several of them together, the longest first) that are a term of the
-list are searched again as their related terms, the query's other words as written; the measures
-found so, and not by the query itself, follow all the query's own hits (`related_hits`), best
-first within the tier, and the page names the terms (SearchNotes.related). The list is read once
-per process; a query costs a dictionary look-up per word, and one more search only when one of
-its words is in the list.
+A plain query's words (or several of them together, the longest first; a quoted phrase as a
+whole; folded when typed without å/ä/ö) that are a term of the list are searched again as their
+related terms, the query's other words as written; the measures found so, and not by the query
+itself, follow the hits with all of its words (and a phrase's hits with its words apart), before
+those with only most of its words: they are about the whole query's subject
+(`related_hits`), best first within the tier, and the page names the terms
+(SearchNotes.related). The list is read once per process, each related term parsed once; a
+query costs a dictionary look-up per word, and one more search only when one of its words is
+in the list.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from whoosh import query as wq
 
 from catalogue.search import query as query_module
 from catalogue.search import scoring
-from catalogue.search.words import SWEDISH_STOPWORDS, stem
+from catalogue.search.words import SWEDISH_STOPWORDS, fold, has_swedish_letters, stem
 
 TERMS_FILE = Path(__file__).with_name("thesaurus.txt")
 MAX_TERM_WORDS = 6  # the longest term of the list, in words
@@ -43,7 +46,9 @@ def key(text: str) -> tuple[str, ...]:
 
 def parse_line(line: str) -> list[tuple[str, tuple[str, ...]]]:
     """(term, its related terms) for one line of thesaurus.txt: "a | b" relates a and b both
-    ways; "a | b > c | d" also relates a and b to c and d, but not c and d to a and b."""
+    ways; "a | b > c | d" also relates a and b to c and d, but not c and d to a and b, nor c
+    and d to each other (an airport and a road are both transport infrastructure, not related
+    to each other)."""
     line = line.split("#", 1)[0].strip()
     if not line:
         return []
@@ -54,10 +59,7 @@ def parse_line(line: str) -> list[tuple[str, tuple[str, ...]]]:
     narrower = [t.strip() for t in narrow.split("|") if t.strip()]
     if len(broader) + len(narrower) < 2 or (">" in line and not narrower):
         raise ValueError(f"a group needs two terms: {line!r}")
-    pairs = [(term, tuple(t for t in (*broader, *narrower) if t != term)) for term in broader]
-    if not narrower:
-        return pairs
-    return pairs + [(term, tuple(t for t in narrower if t != term)) for term in narrower]
+    return [(term, tuple(t for t in (*broader, *narrower) if t != term)) for term in broader]
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,6 +86,16 @@ def related_terms() -> dict[tuple[str, ...], tuple[str, ...]]:
     return {term_key: tuple(terms) for term_key, terms in found.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def folded_terms() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The list keyed by folded stems, for queries typed without å/ä/ö ("sjofart")."""
+    found: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for term_key, terms in related_terms().items():
+        folded = tuple(fold(s) for s in term_key)
+        found[folded] = tuple(dict.fromkeys((*found.get(folded, ()), *terms)))
+    return found
+
+
 @dataclass(frozen=True)
 class Match:
     """Query words (`words`, as typed) that are a term of the list, and its related terms."""
@@ -96,18 +108,22 @@ class Match:
 
 def matches(text: str) -> list[Match]:
     """The terms of the list in a plain query, longest first from the left, over its words
-    without stop words (positions in that sequence); none for a query with operators, quotes
-    or more than MAX_QUERY_WORDS words."""
-    if not query_module.is_plain(text):
+    without stop words (positions in that sequence); a quoted phrase only as a whole term;
+    none for a query with operators or more than MAX_QUERY_WORDS words. A query without
+    å/ä/ö is compared folded ("lakemedel")."""
+    whole = _one_phrase(text) or "-" in text
+    if not (query_module.is_plain(text) or _one_phrase(text)):
         return []
     words = [w for w in query_module.plain_words(text).split() if w not in SWEDISH_STOPWORDS]
     if not words or len(words) > MAX_QUERY_WORDS:
         return []
     stems = [stem(w) for w in words]
     terms = related_terms()
-    if "-" in text:
-        # A hyphenated word is searched as a phrase ("cykel-arbete"): only as a whole term
-        # of the list ("e-hälsa").
+    if not has_swedish_letters(text):
+        stems, terms = [fold(s) for s in stems], folded_terms()
+    if whole:
+        # A phrase ("psykisk hälsa"; a hyphenated word "e-hälsa" is one too, "cykel-arbete"):
+        # only as a whole term of the list.
         related = terms.get(tuple(stems))
         return [Match(0, len(words), " ".join(words), related)] if related else []
     found, start = [], 0
@@ -124,21 +140,31 @@ def matches(text: str) -> list[Match]:
 
 
 def related_query(text: str, parse: Callable[[str], object]):
-    """The query with each of its terms of the list replaced by its related terms (any of
-    them), its other words kept; None if it has no term of the list. And the matches."""
+    """The query with one of its terms of the list replaced by its related terms (any of them),
+    its other words as written; None if it has no term of the list. And the matches.
+
+    With several terms of the list in a query, each is replaced in turn and the others kept
+    as written: "digitala tjänster i glesbygd" finds "e-tjänster i glesbygd" and "digitala
+    tjänster på landsbygden", not any measure with some digitalisation and some countryside."""
     found = matches(text)
     if not found:
         return None, found
     words = [w for w in query_module.plain_words(text).split() if w not in SWEDISH_STOPWORDS]
-    groups, position = [], 0
-    for match in found:
-        groups += [parse(w) for w in words[position : match.start]]
-        alternatives = [_parsed(term, parse) for term in match.related]
-        groups.append(wq.Or([a for a in alternatives if a is not wq.NullQuery]))
-        position = match.end
-    groups += [parse(w) for w in words[position:]]
-    groups = [g for g in groups if g is not wq.NullQuery]
-    return (wq.And(groups) if len(groups) > 1 else groups[0]), found
+    readings = []
+    for replaced in found:
+        groups, position = [], 0
+        for match in found:
+            groups += [parse(w) for w in words[position : match.start]]
+            if match is replaced:
+                alternatives = [_parsed(term, parse) for term in match.related]
+                groups.append(wq.Or([a for a in alternatives if a is not wq.NullQuery]))
+            else:
+                groups.append(parse(" ".join(words[match.start : match.end])))
+            position = match.end
+        groups += [parse(w) for w in words[position:]]
+        groups = [g for g in groups if g is not wq.NullQuery]
+        readings.append(wq.And(groups) if len(groups) > 1 else groups[0])
+    return (wq.Or(readings) if len(readings) > 1 else readings[0]), found
 
 
 @functools.lru_cache(maxsize=4096)
@@ -203,3 +229,9 @@ def _collected(searcher, q, collect) -> list[tuple[float, int]]:
         for score, docnum in collect(searcher, part, None)[0]:
             scores[docnum] = scores.get(docnum, 0.0) + score
     return scoring.sort(scores)
+
+
+def _one_phrase(text: str) -> bool:
+    """Whether the query is one quoted phrase and nothing else."""
+    stripped = text.strip()
+    return stripped.count('"') == 2 and stripped.startswith('"') and stripped.endswith('"')

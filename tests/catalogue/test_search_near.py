@@ -29,7 +29,7 @@ FILLERS = 200
 def no_related_terms(monkeypatch):
     """These tests are about near hits alone: "turism" is in the field thesaurus too
     (catalogue.search.thesaurus), whose related terms would list some of them before."""
-    monkeypatch.setattr(thesaurus, "related_terms", lambda: {})
+    monkeypatch.setattr(thesaurus, "matches", lambda text: [])
 
 
 @pytest.fixture
