@@ -54,9 +54,9 @@ def test_terms_of_several_words_are_found_longest_first_and_only_in_plain_querie
 
 TEXTS = {
     "sjofart": ("Blekinge", "Sjöfart i Östersjön", "Samarbete om sjöfart och miljö."),
-    "hamn": ("Kalmar", "Hamnens utbyggnad", "Investeringar i hamnar och kajer."),
+    "hamn": ("Kalmar", "Hamnens utbyggnad", "Investeringar i hamnar och kajer i samarbete."),
     "life": ("Uppsala", "Life science i länet", "Ett nätverk för life science-företag."),
-    "annat": ("Skåne", "Kultur i skolan", "Teater och musik för elever."),
+    "annat": ("Skåne", "Kultur i skolan", "Teater och musik för elever i samarbete."),
 }  # fmt: skip
 
 
@@ -129,3 +129,16 @@ def test_with_several_terms_of_the_list_one_is_replaced_at_a_time():
     # First "sjöfart" replaced ("hamn" searched), "läkemedel" as written; then the other way.
     assert {"hamn", "läkemedel"} <= first and not {"sjöfart", "medicinteknik"} & first
     assert {"sjöfart", "medicinteknik"} <= second and not {"hamn", "läkemedel"} & second
+
+
+@pytest.mark.django_db
+def test_related_hits_come_before_those_with_most_of_the_words_and_the_page_says_so(client, index):
+    result = search.search("sjöfart samarbete")
+    # All the words; "hamnar" and "samarbete"; "samarbete" only.
+    assert result.ids == [index["sjofart"].pk, index["hamn"].pk, index["annat"].pk]
+    notes = result.notes
+    assert (notes.all_words, notes.related_after, notes.related, notes.most_words) == (1, 1, 1, 1)
+    page = client.get("/insatser/", {"q": "sjöfart samarbete"}).content.decode()
+    all_words = page.index("1 insats innehåller alla orden i frågan.")
+    related = page.index("Besläktade begrepp: efter träffarna för sökorden följer 1 insats")
+    assert all_words < related < page.index("Därefter följer 1 insats med de flesta av orden.")
