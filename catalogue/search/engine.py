@@ -2,9 +2,11 @@
 
     text → limits.bound (structural limits) → coordinations written out → query.parse →
     limits.expand_prefixes → expansion.expand (compounds, parts, abbreviations) → collected
-    within the time limit → ranked ids; then, for a query of several plain words, the measures
-    with most of the words after those with all of them; then at most 20 measures that share
-    the telling words of the best hits (catalogue.search.near).
+    within the time limit → ranked ids (for a quoted phrase, then its words apart); then the
+    measures that the query's related terms of the field find (catalogue.search.thesaurus:
+    about the whole query's subject, so before those with only some of its words); then, for a
+    query of several plain words, the measures with most of the words; then at most 20 measures
+    that share the telling words of the best hits (catalogue.search.near).
 
 The results of recent queries are kept with the searcher that found them (`_Results`): asked
 again before the index changes, a query costs no search, and its excerpts already made are reused.
@@ -32,9 +34,10 @@ from catalogue.search import (
     phrases,
     scoring,
     storage,
+    thesaurus,
 )
 from catalogue.search import query as query_module
-from catalogue.search.excerpts import Highlights, Matcher
+from catalogue.search.excerpts import EXPANDED, Highlights, Matcher
 from catalogue.search.near import near_hits
 from catalogue.search.suggestions import english_hints, only_stop_words, suggest
 from catalogue.search.words import has_swedish_letters
@@ -73,6 +76,9 @@ class SearchNotes:
     near_after: int | None = None  # hits of the query, when near hits follow (near.py)
     near: int = 0  # near hits: measures with the telling words of the best hits, after those
     near_words: tuple[str, ...] = ()  # those words
+    related_after: int | None = None  # hits of the query, when related-term hits follow
+    related: int = 0  # hits through related terms of the field (thesaurus.py), after those
+    related_terms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (query words, terms added)
     corrected_from: str | None = None  # nothing was found for this text: hits of `suggestion`
 
 
@@ -155,23 +161,35 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
         expanded=bool(expanded),
         abbreviations=tuple(dict.fromkeys(expanded.abbreviations)),
     )
+    if _one_phrase(text) and len(hits) < MOST_WORDS_BELOW and not timed_out:
+        loose = _phrase_words(searcher, text, {pk for pk, _ in hits}, limit, meanings)
+        if loose:
+            notes = replace(notes, phrase_hits=len(hits), phrase_words=len(loose))
+            hits += loose
+    direct = len(hits)  # with the query's own words
+    related_ids, related_matcher = set(), None
+    if not timed_out and (limit is None or len(hits) < limit):
+        found = {pk for pk, _ in hits}
+        related = thesaurus.related_hits(searcher, text, found, query_module.parse, _collect)
+        more = related.hits if limit is None else related.hits[: max(0, limit - len(hits))]
+        if more:
+            notes = replace(notes, related_after=len(hits), related=len(more),
+                            related_terms=related.terms)  # fmt: skip
+            hits += more
+            related_ids = {pk for pk, _ in more}
+            related_matcher = Matcher.from_query(related.query, folding=False, direct=EXPANDED)
     if (
         query_module.is_plain(text)
         and isinstance(wider, wq.And)
-        and len(hits) < MOST_WORDS_BELOW
+        and direct < MOST_WORDS_BELOW
         and len(wider.subqueries) <= MOST_WORDS_MAX_WORDS
         and not timed_out
     ):
         together = phrases.neighbour_phrases(text, query_module.parse)
         most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit, together)
         if most:
-            notes = replace(notes, all_words=len(hits), most_words=len(most))
+            notes = replace(notes, all_words=direct, most_words=len(most))
             hits += most
-    if _one_phrase(text) and len(hits) < MOST_WORDS_BELOW and not timed_out:
-        loose = _phrase_words(searcher, text, {pk for pk, _ in hits}, limit, meanings)
-        if loose:
-            notes = replace(notes, phrase_hits=len(hits), phrase_words=len(loose))
-            hits += loose
     near_ids, near_terms = set(), ()
     if hits and not timed_out and (limit is None or len(hits) < limit):
         # After every hit, so also after a long list: a region's or a chapter's few hits of a
@@ -193,9 +211,11 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
             result.suggestion = suggestion
             return result
     matcher = Matcher.from_query(q, folding=not has_swedish_letters(text), expanded=expanded)
+    highlights = Highlights(searcher, hits, matcher, near=(near_ids, near_terms),
+                            related=(related_ids, related_matcher))  # fmt: skip
     return SearchResult(
         ids=[measure_id for measure_id, _ in hits],
-        highlights=Highlights(searcher, hits, matcher, near=(near_ids, near_terms)),
+        highlights=highlights,
         suggestion=suggestion,
         parsed_ok=parsed_ok,
         notes=notes,

@@ -65,7 +65,7 @@ class Matcher:
         return _needles(self.folded) if self.folded else None
 
     @classmethod
-    def from_query(cls, q, *, folding: bool, expanded=None) -> Matcher:
+    def from_query(cls, q, *, folding: bool, expanded=None, direct: int = DIRECT) -> Matcher:
         stems, folded, exact, prefixes = set(), set(), set(), set()
         for fieldname, text in positive_terms(q):
             if isinstance(text, bytes):
@@ -80,7 +80,7 @@ class Matcher:
         for sub in q.leaves():
             if isinstance(sub, (wq.Prefix, wq.Wildcard)):
                 prefixes.add(sub.text.rstrip("*?").lower())
-        return cls(stems, folded, exact, {p for p in prefixes if p}, expanded)
+        return cls(stems, folded, exact, {p for p in prefixes if p}, expanded, direct=direct)
 
     @classmethod
     def of_words(cls, words, *, how: int = NEAR) -> Matcher:
@@ -247,14 +247,21 @@ def highlight(fields: Mapping[str, str], matcher: Matcher) -> str:
 class Highlights(Mapping):
     """Excerpts by measure id, made when first asked for (a list page shows only a few hits).
 
-    `near`: the ids of the near hits and the telling words that found them, marked there."""
+    `near`: the ids of the near hits and the telling words that found them, marked there;
+    `related`: the ids of the hits of related terms (catalogue.search.thesaurus) and the
+    matcher that marks those terms there."""
 
-    def __init__(self, searcher, hits: list[tuple[int, int]], matcher: Matcher, near=((), ())):
+    def __init__(
+        self, searcher, hits: list[tuple[int, int]], matcher: Matcher, near=((), ()),
+        related=((), None),
+    ):  # fmt: skip
         self._searcher = searcher
         self._docnums = dict(hits)
         self._matcher = matcher
         self.near_ids = frozenset(near[0])
         self._near_matcher = Matcher.of_words(near[1]) if near[1] else matcher
+        self._related_ids = frozenset(related[0])
+        self._related_matcher = related[1] or matcher
         self._cache: dict[int, str] = {}
 
     def __getitem__(self, measure_id: int) -> str:
@@ -265,6 +272,8 @@ class Highlights(Mapping):
             except Exception:  # the searcher was replaced meanwhile
                 fields = {}
             matcher = self._near_matcher if measure_id in self.near_ids else self._matcher
+            if measure_id in self._related_ids:
+                matcher = self._related_matcher
             self._cache[measure_id] = highlight(fields, matcher)
         return self._cache[measure_id]
 

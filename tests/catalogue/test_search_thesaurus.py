@@ -1,0 +1,144 @@
+"""Related terms of the field (catalogue.search.thesaurus): the list parses, a query's related
+terms find the measures that only have them, after the query's own hits, and the page says so."""
+
+import pytest
+
+from catalogue import search
+from catalogue.models import Chapter, Measure, Region, Report
+from catalogue.search import thesaurus
+
+from .test_search import index_dir  # noqa: F401 (fixture)
+
+
+def test_the_list_parses_and_relates_the_fields_terms():
+    terms = thesaurus.related_terms()
+    assert len(terms) > 500
+    assert "hamn" in terms[thesaurus.key("sjöfart")]
+    assert "life science" in terms[thesaurus.key("läkemedel")]
+    assert "international house" in terms[thesaurus.key("utländsk arbetskraft")]
+    # Any inflected form of a term: "hamnar", "utländska arbetskraften".
+    assert thesaurus.key("hamnar") == thesaurus.key("hamn")
+    assert thesaurus.key("utländska arbetskraften") == thesaurus.key("utländsk arbetskraft")
+
+
+@pytest.mark.parametrize(
+    ("line", "pairs"),
+    [
+        ("a | b", [("a", ("b",)), ("b", ("a",))]),
+        ("a | b > c | d  # comment", [("a", ("b", "c", "d")), ("b", ("a", "c", "d"))]),
+        ("a > c", [("a", ("c",))]),
+        ("# only a comment", []),
+        ("", []),
+    ],
+)  # fmt: skip
+def test_a_line_relates_its_terms_broader_to_narrower_only_one_way(line, pairs):
+    assert thesaurus.parse_line(line) == pairs
+
+
+@pytest.mark.parametrize("line", ["a", "a >", "a > b > c", "| a"])
+def test_a_line_that_is_no_group_is_an_error(line):
+    with pytest.raises(ValueError):
+        thesaurus.parse_line(line)
+
+
+def test_terms_of_several_words_are_found_longest_first_and_only_in_plain_queries():
+    found = thesaurus.matches("utländsk arbetskraft i Skåne")
+    assert [(m.words, m.start, m.end) for m in found] == [("utländsk arbetskraft", 0, 2)]
+    assert thesaurus.matches("sjöfart OR hamn") == [] and thesaurus.matches("cykel-arbete") == []
+    assert [m.words for m in thesaurus.matches('"psykisk hälsa"')] == ["psykisk hälsa"]
+    assert thesaurus.matches('"psykisk hälsa i länet"') == []  # a phrase only as a whole term
+    # Typed without å/ä/ö.
+    assert "hamn" in thesaurus.matches("sjofart")[0].related
+    assert thesaurus.matches("regionen") == []
+
+
+TEXTS = {
+    "sjofart": ("Blekinge", "Sjöfart i Östersjön", "Samarbete om sjöfart och miljö."),
+    "hamn": ("Kalmar", "Hamnens utbyggnad", "Investeringar i hamnar och kajer i samarbete."),
+    "life": ("Uppsala", "Life science i länet", "Ett nätverk för life science-företag."),
+    "annat": ("Skåne", "Kultur i skolan", "Teater och musik för elever i samarbete."),
+}  # fmt: skip
+
+
+@pytest.fixture
+def index(index_dir):  # noqa: F811
+    report = Report.objects.create(
+        title="Tabellbilaga", year=2023, number="0480", source_name="t.txt", checksum="0" * 64
+    )
+    chapter = Chapter.objects.get(number=4)
+    made = {}
+    for line, (key, (region, name, description)) in enumerate(TEXTS.items(), start=10):
+        made[key] = Measure.objects.create(
+            report=report,
+            region=Region.objects.get(name=region),
+            chapter=chapter,
+            name=name,
+            description=description,
+            source_key=key,
+            source_line=line,
+        )
+    search.rebuild()
+    return made
+
+
+@pytest.mark.django_db
+def test_a_related_term_finds_a_measure_that_only_has_it_after_the_direct_hits(index):
+    result = search.search("sjöfart")
+    assert result.ids == [index["sjofart"].pk, index["hamn"].pk]
+    notes = result.notes
+    assert notes.related_after == 1 and notes.related == 1
+    assert notes.related_terms[0][0] == "sjöfart" and "hamn" in notes.related_terms[0][1]
+    assert '<mark class="expanded">hamnar</mark>' in result.highlights[index["hamn"].pk]
+
+
+@pytest.mark.django_db
+def test_related_terms_alone_find_what_the_query_words_do_not(index):
+    # No measure says "läkemedel": those about life science are listed, and said to be related.
+    result = search.search("läkemedel")
+    assert result.ids == [index["life"].pk]
+    assert result.notes.related_after == 0 and result.notes.related == 1
+
+
+@pytest.mark.django_db
+def test_a_query_without_terms_of_the_list_gets_no_related_hits(index):
+    result = search.search("teater")
+    assert result.ids == [index["annat"].pk] and result.notes.related == 0
+
+
+@pytest.mark.django_db
+def test_the_list_page_says_which_related_terms_were_searched(client, index):
+    page = client.get("/insatser/", {"q": "sjöfart"}).content.decode()
+    assert "Besläktade begrepp: efter träffarna för sökorden följer 1 insats" in page
+    assert '<span lang="sv">sjöfart</span> → ' in page and '<span lang="sv">hamn</span>' in page
+    client.cookies["django_language"] = "en"
+    page = client.get("/insatser/", {"q": "sjöfart"}).content.decode()
+    assert "Related terms: after the hits of your words follows 1 measure" in page
+
+
+@pytest.mark.django_db
+def test_a_query_typed_without_swedish_letters_finds_the_related_terms_too(index):
+    result = search.search("sjofart")
+    assert index["hamn"].pk in result.ids and result.notes.related == 1
+
+
+def test_with_several_terms_of_the_list_one_is_replaced_at_a_time():
+    q, found = thesaurus.related_query("sjöfart och läkemedel", search.query.parse)
+    assert [m.words for m in found] == ["sjöfart", "läkemedel"]
+    first, second = ({text for field, text in search.query.positive_terms(reading)
+                      if field == "exact"} for reading in q.subqueries)  # fmt: skip
+    # First "sjöfart" replaced ("hamn" searched), "läkemedel" as written; then the other way.
+    assert {"hamn", "läkemedel"} <= first and not {"sjöfart", "medicinteknik"} & first
+    assert {"sjöfart", "medicinteknik"} <= second and not {"hamn", "läkemedel"} & second
+
+
+@pytest.mark.django_db
+def test_related_hits_come_before_those_with_most_of_the_words_and_the_page_says_so(client, index):
+    result = search.search("sjöfart samarbete")
+    # All the words; "hamnar" and "samarbete"; "samarbete" only.
+    assert result.ids == [index["sjofart"].pk, index["hamn"].pk, index["annat"].pk]
+    notes = result.notes
+    assert (notes.all_words, notes.related_after, notes.related, notes.most_words) == (1, 1, 1, 1)
+    page = client.get("/insatser/", {"q": "sjöfart samarbete"}).content.decode()
+    all_words = page.index("1 insats innehåller alla orden i frågan.")
+    related = page.index("Besläktade begrepp: efter träffarna för sökorden följer 1 insats")
+    assert all_words < related < page.index("Därefter följer 1 insats med de flesta av orden.")
