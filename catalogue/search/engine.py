@@ -265,7 +265,7 @@ def _most_words(searcher, q, found: set[int], limit: int | None, phrases=()):
             counts[docnum] += i < len(groups)
             weights[docnum] += rarity
     results, _ = _collect(searcher, wq.Or(groups), None)
-    column = searcher.reader().column_reader("pk")
+    column = storage.measure_ids(searcher)
     ranked = []
     for rank, (_, docnum) in enumerate(results):
         pk = column[docnum]
@@ -306,7 +306,7 @@ def _phrase_words(searcher, text: str, found: set[int], limit, meanings) -> list
 
 def _ranked_ids(searcher, results: list[tuple[float, int]]) -> list[tuple[int, int]]:
     """(measure id, docnum) of each hit, best first, read from the id column."""
-    column = searcher.reader().column_reader("pk")
+    column = storage.measure_ids(searcher)
     return [(column[docnum], docnum) for _, docnum in results]
 
 

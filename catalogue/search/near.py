@@ -20,12 +20,15 @@ bundled report, this about 1.5.
 
 from __future__ import annotations
 
+import heapq
 import math
 import sys
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 
 from catalogue.search import storage
+from catalogue.search.scoring import field_length
 from catalogue.search.words import fold, stem
 
 # The best hits whose texts give the words; more drift from the query's subject.
@@ -72,27 +75,21 @@ def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str
     terms = telling_words(searcher, seeds[:SEED_HITS])
     if len(terms) < MIN_TERMS:
         return NOTHING
-    reader = searcher.reader()
     scores, shared = Counter(), Counter()
     alone = terms[0][1] * ALONE_SHARE  # the weight a word needs to find a measure by itself
     for term, weight in terms:
-        for docnum, frequency in reader.postings("exact", term).items_as("frequency"):
+        docnums, frequencies = _postings(searcher, term)
+        for docnum, frequency in zip(docnums, frequencies, strict=True):
             scores[docnum] += weight * frequency / (frequency + TF_SATURATION)
             shared[docnum] += 1 if weight < alone else 2
-    column = reader.column_reader("pk")
+    column = storage.measure_ids(searcher)
     # Longer texts have more words by chance: divided by the square root of their length.
-    ranked = sorted(
-        (-score / math.sqrt(reader.doc_field_length(docnum, "exact", 1)), docnum)
+    candidates = [
+        (-score / math.sqrt(field_length(searcher, "exact", docnum)), docnum)
         for docnum, score in scores.items()
-        if shared[docnum] >= 2
-    )
-    hits = []
-    for _, docnum in ranked:
-        pk = column[docnum]
-        if pk not in found:
-            hits.append((pk, docnum))
-            if len(hits) == MAX_NEAR:
-                break
+        if shared[docnum] >= 2 and column[docnum] not in found
+    ]
+    hits = [(column[docnum], docnum) for _, docnum in heapq.nsmallest(MAX_NEAR, candidates)]
     if not hits:
         return NOTHING
     # The query's own words are not named, typed without å/ä/ö or not ("innovationsframjande").
@@ -132,6 +129,22 @@ def telling_words(searcher, seeds: list[int]) -> list[tuple[str, float]]:
 # most of the tier's time. About 2 KB per measure kept.
 _seed_words_kept = storage.PerSearcher(maxsize=5000)
 _doc_frequencies = storage.PerSearcher(maxsize=100_000)
+# The postings of the words that found near hits: the best hits of new queries share their words
+# too. A word is in at most MAX_SHARE of the measures: at most 12 bytes a measure each.
+_postings_kept = storage.PerSearcher(maxsize=2000)
+
+
+def _postings(searcher, term: str) -> tuple[array, array]:
+    """The docnums of the measures with `term` in `exact`, and its count in each."""
+
+    def read() -> tuple[array, array]:
+        docnums, frequencies = array("i"), array("i")
+        for docnum, frequency in searcher.reader().postings("exact", term).items_as("frequency"):
+            docnums.append(docnum)
+            frequencies.append(frequency)
+        return docnums, frequencies
+
+    return _postings_kept.get(searcher, term, read)
 
 
 def _seed_words(searcher, docnum: int) -> tuple[str, ...]:

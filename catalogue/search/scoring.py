@@ -123,31 +123,43 @@ class _Scoring:
             text = searcher.schema[field].to_bytes(q.text)
         except ValueError:
             return {}
-        if (field, text) not in searcher.reader():
+        reader = searcher.reader()
+        if (field, text) not in reader:
             return {}
-        postings = searcher.postings(field, text)
-        boost, scores, deadline = q.boost, {}, self.deadline
+        # The reader's matcher: the searcher's would make a BM25F scorer this does not use.
+        postings = reader.postings(field, text)
+        is_active, next_posting = postings.is_active, postings.next
+        docnum_of, weight_of = postings.id, postings.weight
+        boost, scores = q.boost, {}
+        count = 0
         if searcher.schema[field].scorable:
             idf = searcher.idf(field, text)
             average = searcher.avg_field_length(field) or 1
-            length = _length_of(searcher, field)
+            lengths = field_lengths(searcher, field)
             b, k1 = searcher.weighting.B, searcher.weighting.K1
+            while is_active():
+                docnum = docnum_of()
+                length = lengths[docnum]
+                if length == _UNREAD:
+                    length = lengths[docnum] = searcher.doc_field_length(docnum, field, 1)
+                scores[docnum] = bm25(idf, weight_of(), length, average, b, k1) * boost
+                next_posting()
+                count += 1
+                if count % CLOCK_EVERY == 0 and self.late():
+                    raise OutOfTime(scores)
         else:  # Whoosh's WeightScorer: the weight is the score
-            idf = None
-        count = 0
-        while postings.is_active():
-            docnum, weight = postings.id(), postings.weight()
-            if idf is None:
-                scores[docnum] = weight * boost
-            else:
-                scores[docnum] = bm25(idf, weight, length(docnum), average, b, k1) * boost
-            postings.next()
-            count += 1
-            if deadline is not None and count % CLOCK_EVERY == 0 and time.monotonic() > deadline:
-                raise OutOfTime(scores)
-        if deadline is not None and time.monotonic() > deadline:
+            while is_active():
+                scores[docnum_of()] = weight_of() * boost
+                next_posting()
+                count += 1
+                if count % CLOCK_EVERY == 0 and self.late():
+                    raise OutOfTime(scores)
+        if self.late():
             raise OutOfTime(scores)
         return scores
+
+    def late(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
 
 
 def _add(scores: dict[int, float], more: dict[int, float]) -> None:
@@ -163,15 +175,17 @@ _lengths = storage.PerSearcher(maxsize=64)
 _UNREAD = -1
 
 
-def _length_of(searcher, field: str):
+def field_lengths(searcher, field: str) -> array:
+    """The searcher's field lengths of `field` (`doc_field_length(docnum, field, 1)`) by docnum,
+    _UNREAD where not read yet: whoever reads one stores it."""
     size = searcher.doc_count_all()
-    known = _lengths.get(searcher, field, lambda: array("i", [_UNREAD]) * size)
-    read = searcher.doc_field_length
+    return _lengths.get(searcher, field, lambda: array("i", [_UNREAD]) * size)
 
-    def length(docnum: int) -> int:
-        value = known[docnum]
-        if value == _UNREAD:
-            value = known[docnum] = read(docnum, field, 1)
-        return value
 
+def field_length(searcher, field: str, docnum: int) -> int:
+    """`searcher.doc_field_length(docnum, field, 1)`, read once per searcher."""
+    lengths = field_lengths(searcher, field)
+    length = lengths[docnum]
+    if length == _UNREAD:
+        length = lengths[docnum] = searcher.doc_field_length(docnum, field, 1)
     return length

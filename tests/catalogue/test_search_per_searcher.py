@@ -1,0 +1,43 @@
+"""Values kept per searcher for speed (storage.measure_ids, scoring.field_length, near's
+postings) are what the searcher reads, also after an update leaves deleted documents and a
+second segment behind."""
+
+import pytest
+
+from catalogue import search
+from catalogue.search import near, scoring, storage
+
+from .test_search import index_dir  # noqa: F401 (fixture)
+from .test_search_near import index  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _check(searcher):
+    reader = searcher.reader()
+    column = reader.column_reader("pk")
+    ids = storage.measure_ids(searcher)
+    assert len(ids) == reader.doc_count_all()
+    for docnum in range(reader.doc_count_all()):
+        assert ids[docnum] == column[docnum]
+    for docnum in reader.all_doc_ids():
+        for field in ("exact", "name"):
+            read = searcher.doc_field_length(docnum, field, 1)
+            assert scoring.field_length(searcher, field, docnum) == read
+    for term in ("guidade", "destinationsutveckling", "sevärdheter"):
+        docnums, frequencies = near._postings(searcher, term)
+        expected = list(reader.postings("exact", term).items_as("frequency"))
+        assert list(zip(docnums, frequencies, strict=True)) == expected
+
+
+def test_kept_values_are_the_searchers_own(index):  # noqa: F811
+    before = search.search("turism").ids
+    _check(storage.searcher())
+    measure = index["gold"]
+    measure.name = "Gold of Lapland, guidade turer"
+    measure.save()  # the change log: applied before the next search, a new searcher
+    after = search.search("turism")
+    searcher = storage.searcher()
+    assert searcher.reader().doc_count_all() > searcher.reader().doc_count()  # one deleted
+    _check(searcher)
+    assert after.ids[:2] == before[:2] and index["gold"].pk in after.ids
