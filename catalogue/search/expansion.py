@@ -213,13 +213,14 @@ def _longer_terms(reader, fieldname: str, prefix: str, exclude_stem: str | None 
     """Up to MAX_COMPOUNDS terms of the field that start with `prefix` and are MIN_REST letters
     longer, the most frequent first."""
     found = []
-    for raw in itertools.islice(reader.expand_prefix(fieldname, prefix), SCAN_LIMIT):
+    # (term, its TermInfo): the document frequency without looking the term up again.
+    for raw, info in itertools.islice(reader.iter_prefix(fieldname, prefix), SCAN_LIMIT):
         term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         if len(term) < len(prefix) + MIN_REST or not term.isalpha():
             continue
         if exclude_stem is not None and stem(term) == exclude_stem:
             continue  # an inflected form: the stemmed fields match it already
-        found.append((reader.doc_frequency(fieldname, term), term))
+        found.append((info.doc_frequency(), term))
     found.sort(reverse=True)
     return [term for _, term in found[:MAX_COMPOUNDS]]
 

@@ -102,11 +102,14 @@ class _Scoring:
         result = {}
         for part in parts:
             try:
-                found = self.scores(part)
+                if type(part) is wq.Term:
+                    self.term(part, into=result)  # added as it is read: no dict in between
+                else:
+                    _add(result, self.scores(part))
             except OutOfTime as stop:
-                _add(result, stop.hits)
+                if type(part) is not wq.Term:
+                    _add(result, stop.hits)
                 raise OutOfTime(self._boosted(result, q.boost)) from None
-            _add(result, found)
         return self._boosted(result, q.boost)
 
     @staticmethod
@@ -115,22 +118,25 @@ class _Scoring:
             return scores
         return {d: s * boost for d, s in scores.items()}
 
-    def term(self, q) -> dict[int, float]:
+    def term(self, q, into: dict[int, float] | None = None) -> dict[int, float]:
+        """{docnum: score} of the term's postings, or each score added to `into` (an Or's sum,
+        the same sum: the first part's score is added to 0.0)."""
         searcher, field = self.searcher, q.fieldname
+        scores = {} if into is None else into
         if field not in searcher.schema:
-            return {}
+            return scores
         try:
             text = searcher.schema[field].to_bytes(q.text)
         except ValueError:
-            return {}
+            return scores
         reader = searcher.reader()
         if (field, text) not in reader:
-            return {}
+            return scores
         # The reader's matcher: the searcher's would make a BM25F scorer this does not use.
         postings = reader.postings(field, text)
         is_active, next_posting = postings.is_active, postings.next
         docnum_of, weight_of = postings.id, postings.weight
-        boost, scores = q.boost, {}
+        boost, score_of = q.boost, scores.get
         count = 0
         if searcher.schema[field].scorable:
             idf = searcher.idf(field, text)
@@ -142,14 +148,16 @@ class _Scoring:
                 length = lengths[docnum]
                 if length == _UNREAD:
                     length = lengths[docnum] = searcher.doc_field_length(docnum, field, 1)
-                scores[docnum] = bm25(idf, weight_of(), length, average, b, k1) * boost
+                score = bm25(idf, weight_of(), length, average, b, k1) * boost
+                scores[docnum] = score_of(docnum, 0.0) + score
                 next_posting()
                 count += 1
                 if count % CLOCK_EVERY == 0 and self.late():
                     raise OutOfTime(scores)
         else:  # Whoosh's WeightScorer: the weight is the score
             while is_active():
-                scores[docnum_of()] = weight_of() * boost
+                docnum = docnum_of()
+                scores[docnum] = score_of(docnum, 0.0) + weight_of() * boost
                 next_posting()
                 count += 1
                 if count % CLOCK_EVERY == 0 and self.late():

@@ -76,8 +76,8 @@ def slow_terms(monkeypatch, settings):
     settings.SEARCH_TIME_LIMIT = 0.01
     term = scoring._Scoring.term
 
-    def slow(self, q):
-        found = term(self, q)
+    def slow(self, q, into=None):
+        found = term(self, q, into=into)
         time.sleep(0.05)
         return found
 
