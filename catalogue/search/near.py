@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from catalogue.search import storage
+from catalogue.search.analysis import exact_words
 from catalogue.search.scoring import field_length
 from catalogue.search.words import fold, stem
 
@@ -153,7 +154,7 @@ def _seed_words(searcher, docnum: int) -> tuple[str, ...]:
     def read() -> tuple[str, ...]:
         stored = searcher.stored_fields(docnum)
         text = "\n".join(stored.get(name) or "" for name in SEED_FIELDS)
-        words = searcher.schema["exact"].process_text(text)
+        words = exact_words(text)  # as the `exact` field holds them
         return tuple({sys.intern(t) for t in words if t.isalpha() and len(t) > 2})
 
     return _seed_words_kept.get(searcher, docnum, read)
