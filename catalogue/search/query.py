@@ -116,22 +116,23 @@ def plain_words(text: str) -> str:
 
 def parse(text: str):
     folded_terms = not has_swedish_letters(text)
-    q = _plain_query(text)
-    if q is None:
-        q = _PARSER.parse(text)
-    return _restrict(q, folded_terms=folded_terms).normalize()
+    q = _plain_query(text, folded_terms=folded_terms)
+    if q is not None:
+        return q
+    return _restrict(_PARSER.parse(text), folded_terms=folded_terms).normalize()
 
 
-def _plain_query(text: str):
-    """The query the parser makes of plain words, built directly: an And of one Or per word of
-    a term per field (the field's boost), or None for any other text (syntax, operators, a
-    word that some analyzer splits: the parser's phrases)."""
+def _plain_query(text: str, *, folded_terms: bool):
+    """The query the parser, `_restrict` and `normalize()` make of plain words, built directly:
+    one Or per distinct word of a term per field (with the field's boost; `folded` only with
+    `folded_terms`), stop words left out, several words in an And; or None for any other text
+    (syntax, operators, a word that some analyzer splits: the parser's phrases)."""
     if not _PLAIN_WORDS.fullmatch(text):
         return None
     words = text.split(" ")
     if not OPERATORS.isdisjoint(words):
         return None
-    groups = []
+    groups, seen = [], set()
     for word in words:
         analysed: dict[str, list[str]] = {}
         terms = []
@@ -145,10 +146,16 @@ def _plain_query(text: str):
                 )
             if len(texts) > 1:
                 return None
-            if texts:
-                terms.append(wq.Term(name, texts[0], boost=boost))
-        groups.append(wq.Or(terms))
-    return wq.And(groups).normalize()
+            if texts and (folded_terms or name != "folded"):
+                terms.append((name, texts[0], boost))
+        key = tuple(terms)
+        if terms and key not in seen:  # normalize() drops a stop word and a word again
+            seen.add(key)
+            group = [wq.Term(name, term, boost=boost) for name, term, boost in terms]
+            groups.append(group[0] if len(group) == 1 else wq.Or(group))
+    if not groups:
+        return wq.NullQuery
+    return groups[0] if len(groups) == 1 else wq.And(groups)
 
 
 def _restrict(q, *, folded_terms: bool):

@@ -19,6 +19,7 @@ import time
 from array import array
 
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F, bm25
 
 from catalogue.search import storage
@@ -129,11 +130,11 @@ class _Scoring:
             text = searcher.schema[field].to_bytes(q.text)
         except ValueError:
             return scores
-        reader = searcher.reader()
-        if (field, text) not in reader:
+        try:
+            # The reader's matcher: the searcher's would make a BM25F scorer this does not use.
+            postings = searcher.reader().postings(field, text)
+        except TermNotFound:
             return scores
-        # The reader's matcher: the searcher's would make a BM25F scorer this does not use.
-        postings = reader.postings(field, text)
         is_active, next_posting = postings.is_active, postings.next
         docnum_of, weight_of = postings.id, postings.weight
         boost, score_of = q.boost, scores.get
