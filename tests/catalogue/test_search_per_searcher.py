@@ -41,3 +41,18 @@ def test_kept_values_are_the_searchers_own(index):  # noqa: F811
     assert searcher.reader().doc_count_all() > searcher.reader().doc_count()  # one deleted
     _check(searcher)
     assert after.ids[:2] == before[:2] and index["gold"].pk in after.ids
+
+
+def test_a_full_cache_drops_its_oldest_value_and_another_searcher_all():
+    kept, owner, made = storage.PerSearcher(maxsize=2), object(), []
+
+    def make(key):
+        return lambda: made.append(key) or key.upper()
+
+    for key in ("a", "b", "c", "b"):
+        assert kept.get(owner, key, make(key)) == key.upper()
+    assert made == ["a", "b", "c"]  # "b" was still kept
+    kept.get(owner, "a", make("a"))
+    assert made == ["a", "b", "c", "a"]  # "a", the oldest, had gone
+    kept.get(object(), "c", make("c"))
+    assert made[-1] == "c"  # another searcher: nothing kept
