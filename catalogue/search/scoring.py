@@ -67,11 +67,10 @@ def ranked(searcher, q, *, timelimit: float | None = None) -> list[tuple[float, 
 
 
 def sort(scores: dict[int, float]) -> list[tuple[float, int]]:
-    return sorted(((score, docnum) for docnum, score in scores.items()), key=_best_first)
-
-
-def _best_first(item: tuple[float, int]) -> tuple[float, int]:
-    return (-item[0], item[1])
+    """(score, docnum), the highest score first, ties by docnum: sorted as (-score, docnum),
+    without a key function called per hit (negating a float is exact)."""
+    ranked = sorted([(-score, docnum) for docnum, score in scores.items()])
+    return [(-score, docnum) for score, docnum in ranked]
 
 
 class _Scoring:
