@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from catalogue.search import storage
 from catalogue.search.analysis import exact_words
-from catalogue.search.scoring import field_length
+from catalogue.search.scoring import UNREAD, field_lengths
 from catalogue.search.words import fold, stem
 
 # The best hits whose texts give the words; more drift from the query's subject.
@@ -76,17 +76,22 @@ def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str
     terms = telling_words(searcher, seeds[:SEED_HITS])
     if len(terms) < MIN_TERMS:
         return NOTHING
-    scores, shared = Counter(), Counter()
+    scores: dict[int, float] = {}
+    shared: dict[int, int] = {}
     alone = terms[0][1] * ALONE_SHARE  # the weight a word needs to find a measure by itself
     for term, weight in terms:
         docnums, frequencies = _postings(searcher, term)
+        counts = 1 if weight < alone else 2
         for docnum, frequency in zip(docnums, frequencies, strict=True):
-            scores[docnum] += weight * frequency / (frequency + TF_SATURATION)
-            shared[docnum] += 1 if weight < alone else 2
+            scores[docnum] = scores.get(docnum, 0) + weight * frequency / (
+                frequency + TF_SATURATION
+            )
+            shared[docnum] = shared.get(docnum, 0) + counts
     column = storage.measure_ids(searcher)
+    lengths = field_lengths(searcher, "exact")
     # Longer texts have more words by chance: divided by the square root of their length.
     candidates = [
-        (-score / math.sqrt(field_length(searcher, "exact", docnum)), docnum)
+        (-score / math.sqrt(_length(searcher, lengths, docnum)), docnum)
         for docnum, score in scores.items()
         if shared[docnum] >= 2 and column[docnum] not in found
     ]
@@ -97,6 +102,14 @@ def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str
     own = {fold(stem(w.lower())) for w in query_words}
     words = tuple(term for term, _ in terms if fold(stem(term)) not in own)[:SHOWN_TERMS]
     return Near(hits, words, tuple(term for term, _ in terms))
+
+
+def _length(searcher, lengths, docnum: int) -> int:
+    """The length of a measure's `exact` text, read once per searcher (`lengths`)."""
+    length = lengths[docnum]
+    if length == UNREAD:
+        length = lengths[docnum] = searcher.doc_field_length(docnum, "exact", 1)
+    return length
 
 
 def telling_words(searcher, seeds: list[int]) -> list[tuple[str, float]]:

@@ -146,7 +146,7 @@ class _Scoring:
             while is_active():
                 docnum = docnum_of()
                 length = lengths[docnum]
-                if length == _UNREAD:
+                if length == UNREAD:
                     length = lengths[docnum] = searcher.doc_field_length(docnum, field, 1)
                 score = bm25(idf, weight_of(), length, average, b, k1) * boost
                 scores[docnum] = score_of(docnum, 0.0) + score
@@ -180,20 +180,11 @@ def _add(scores: dict[int, float], more: dict[int, float]) -> None:
 # array of 4-byte integers (a dict cost some 100 bytes a document and field: 40 MB at 100 times
 # the report).
 _lengths = storage.PerSearcher(maxsize=64)
-_UNREAD = -1
+UNREAD = -1
 
 
 def field_lengths(searcher, field: str) -> array:
     """The searcher's field lengths of `field` (`doc_field_length(docnum, field, 1)`) by docnum,
-    _UNREAD where not read yet: whoever reads one stores it."""
+    UNREAD where not read yet: whoever reads one stores it."""
     size = searcher.doc_count_all()
-    return _lengths.get(searcher, field, lambda: array("i", [_UNREAD]) * size)
-
-
-def field_length(searcher, field: str, docnum: int) -> int:
-    """`searcher.doc_field_length(docnum, field, 1)`, read once per searcher."""
-    lengths = field_lengths(searcher, field)
-    length = lengths[docnum]
-    if length == _UNREAD:
-        length = lengths[docnum] = searcher.doc_field_length(docnum, field, 1)
-    return length
+    return _lengths.get(searcher, field, lambda: array("i", [UNREAD]) * size)
