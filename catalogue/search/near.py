@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 from catalogue.search import storage
 from catalogue.search.analysis import exact_words
-from catalogue.search.scoring import UNREAD, field_lengths
 from catalogue.search.words import fold, stem
 
 # The best hits whose texts give the words; more drift from the query's subject.
@@ -88,7 +87,8 @@ def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str
             )
             shared[docnum] = shared.get(docnum, 0) + counts
     column = storage.measure_ids(searcher)
-    lengths = field_lengths(searcher, "exact")
+    size = searcher.doc_count_all()
+    lengths = _lengths.get(searcher, "exact", lambda: array("i", [UNREAD]) * size)
     # Longer texts have more words by chance: divided by the square root of their length.
     candidates = [
         (-score / math.sqrt(_length(searcher, lengths, docnum)), docnum)
@@ -104,8 +104,8 @@ def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str
     return Near(hits, words, tuple(term for term, _ in terms))
 
 
-def _length(searcher, lengths, docnum: int) -> int:
-    """The length of a measure's `exact` text, read once per searcher (`lengths`)."""
+def _length(searcher, lengths: array, docnum: int) -> int:
+    """The length of a measure's `exact` text, read once per searcher into `lengths`."""
     length = lengths[docnum]
     if length == UNREAD:
         length = lengths[docnum] = searcher.doc_field_length(docnum, "exact", 1)
@@ -147,6 +147,10 @@ _doc_frequencies = storage.PerSearcher(maxsize=100_000)
 # too. 12 bytes a posting; a telling word is in under 1 % of the measures mostly (the chance
 # test), at most MAX_SHARE: at 100 times the report (52,000 measures) some 6 MB, at most 60.
 _postings_kept = storage.PerSearcher(maxsize=1000)
+# The length of each measure's `exact` text, by docnum (UNREAD until a near hit needs it): 4 bytes
+# a measure.
+_lengths = storage.PerSearcher(maxsize=1)
+UNREAD = -1
 
 
 def _postings(searcher, term: str) -> tuple[array, array]:

@@ -5,8 +5,8 @@ asked for its id, its score and its next posting, and one word of a query is an 
 30 terms (its fields, its compounds, its meanings); in Python those calls were most of the time
 of collecting a new query's hits. For the shapes the search builds (terms under Ors and Ands)
 this module reads each term's postings once, scores each posting with Whoosh's BM25F formula
-(`whoosh.scoring.bm25`, with the searcher's idf and average field length and the document's
-field length, as `BM25FScorer` does), and adds the scores up as the matchers would: an Or sums
+(`whoosh.scoring.bm25` written out, with the searcher's idf and average field length and the
+document's field length, as `BM25FScorer` does: the same floating-point operations), and adds the scores up as the matchers would: an Or sums
 the scores of the parts a document has, an And keeps the documents every part has and sums
 theirs, a boost multiplies. Same hits, order and scores (tests/catalogue/test_search_scoring.py
 compares both on the whole bundled report); a query of any other shape (a phrase, NOT) is left
@@ -20,7 +20,7 @@ from array import array
 
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
-from whoosh.scoring import BM25F, bm25
+from whoosh.scoring import BM25F
 
 from catalogue.search import storage
 
@@ -139,16 +139,19 @@ class _Scoring:
         boost, score_of = q.boost, scores.get
         count = 0
         if searcher.schema[field].scorable:
+            # Whoosh's bm25(idf, tf, length, average, B, K1) written out, its part that
+            # depends on the document alone kept per searcher (`norms`): the same arithmetic
+            # in the same order, without a call per posting.
             idf = searcher.idf(field, text)
-            average = searcher.avg_field_length(field) or 1
-            lengths = field_lengths(searcher, field)
-            b, k1 = searcher.weighting.B, searcher.weighting.K1
+            k1_plus_1 = searcher.weighting.K1 + 1
+            norms = _norms_of(searcher, field)
             while is_active():
                 docnum = docnum_of()
-                length = lengths[docnum]
-                if length == UNREAD:
-                    length = lengths[docnum] = searcher.doc_field_length(docnum, field, 1)
-                score = bm25(idf, weight_of(), length, average, b, k1) * boost
+                norm = norms[docnum]
+                if norm < 0:
+                    norm = norms[docnum] = _norm(searcher, field, docnum)
+                tf = weight_of()
+                score = idf * ((tf * k1_plus_1) / (tf + norm)) * boost
                 scores[docnum] = score_of(docnum, 0.0) + score
                 next_posting()
                 count += 1
@@ -175,16 +178,20 @@ def _add(scores: dict[int, float], more: dict[int, float]) -> None:
         scores[docnum] = scores.get(docnum, 0.0) + score
 
 
-# Each document's field lengths as the searcher reads them, per field, kept while it is this
-# process's searcher: read once per document and field, when a posting first needs it, into an
-# array of 4-byte integers (a dict cost some 100 bytes a document and field: 40 MB at 100 times
-# the report).
-_lengths = storage.PerSearcher(maxsize=64)
-UNREAD = -1
+# Each document's part of BM25's denominator, K1 * ((1 - B) + B * length / average length),
+# per field, kept while it is this process's searcher (8 bytes a document and field).
+_norms = storage.PerSearcher(maxsize=64)
+_NO_NORM = -1.0
 
 
-def field_lengths(searcher, field: str) -> array:
-    """The searcher's field lengths of `field` (`doc_field_length(docnum, field, 1)`) by docnum,
-    UNREAD where not read yet: whoever reads one stores it."""
+def _norms_of(searcher, field: str) -> array:
     size = searcher.doc_count_all()
-    return _lengths.get(searcher, field, lambda: array("i", [UNREAD]) * size)
+    return _norms.get(searcher, field, lambda: array("d", [_NO_NORM]) * size)
+
+
+def _norm(searcher, field: str, docnum: int) -> float:
+    """As whoosh.scoring.bm25 computes it for the document (B and K1 of the searcher's BM25F)."""
+    average = searcher.avg_field_length(field) or 1
+    length = searcher.doc_field_length(docnum, field, 1)
+    b, k1 = searcher.weighting.B, searcher.weighting.K1
+    return k1 * ((1 - b) + b * length / average)

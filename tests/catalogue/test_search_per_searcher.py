@@ -1,5 +1,5 @@
-"""Values kept per searcher for speed (storage.measure_ids, scoring.field_length, near's
-postings) are what the searcher reads, also after an update leaves deleted documents and a
+"""Values kept per searcher for speed (storage.measure_ids, scoring's BM25 norms, near's
+lengths and postings) are what the searcher reads, also after an update leaves deleted documents and a
 second segment behind."""
 
 import pytest
@@ -20,12 +20,19 @@ def _check(searcher):
     assert len(ids) == reader.doc_count_all()
     for docnum in range(reader.doc_count_all()):
         assert ids[docnum] == column[docnum]
-    for field in ("exact", "name"):
-        lengths = scoring.field_lengths(searcher, field)
-        kept = [d for d in reader.all_doc_ids() if lengths[d] != scoring.UNREAD]
-        assert kept  # read by the search before
+    lengths = near._lengths.get(searcher, "exact", None)
+    kept = [d for d in reader.all_doc_ids() if lengths[d] != near.UNREAD]
+    assert kept  # read by the search before
+    for docnum in kept:
+        assert lengths[docnum] == searcher.doc_field_length(docnum, "exact", 1)
+    for field in ("name", "folded"):
+        norms = scoring._norms.get(searcher, field, None)
+        kept = [d for d in reader.all_doc_ids() if norms[d] != scoring._NO_NORM]
+        assert kept
         for docnum in kept:
-            assert lengths[docnum] == searcher.doc_field_length(docnum, field, 1)
+            length = searcher.doc_field_length(docnum, field, 1)
+            average = searcher.avg_field_length(field)
+            assert norms[docnum] == 1.2 * ((1 - 0.75) + 0.75 * length / average)
     for term in ("guidade", "destinationsutveckling", "sevärdheter"):
         docnums, frequencies = near._postings(searcher, term)
         expected = list(reader.postings("exact", term).items_as("frequency"))
