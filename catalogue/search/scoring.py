@@ -5,12 +5,13 @@ asked for its id, its score and its next posting, and one word of a query is an 
 30 terms (its fields, its compounds, its meanings); in Python those calls were most of the time
 of collecting a new query's hits. For the shapes the search builds (terms under Ors and Ands)
 this module reads each term's postings once, scores each posting with Whoosh's BM25F formula
-(`whoosh.scoring.bm25` written out, with the searcher's idf and average field length and the
-document's field length, as `BM25FScorer` does: the same floating-point operations), and adds the scores up as the matchers would: an Or sums
-the scores of the parts a document has, an And keeps the documents every part has and sums
-theirs, a boost multiplies. Same hits, order and scores (tests/catalogue/test_search_scoring.py
-compares both on the whole bundled report); a query of any other shape (a phrase, NOT) is left
-to Whoosh's collector (`supported`). What it saves: README, "Search" (`page_timing --parts`).
+(`whoosh.scoring.bm25` written out, the same floating-point operations, with the searcher's idf
+and average field length and the document's field length, as `BM25FScorer` does), and adds the
+scores up as the matchers would: an Or sums the scores of the parts a document has, an And
+keeps the documents every part has and sums theirs, a boost multiplies. Same hits, order and
+scores (tests/catalogue/test_search_scoring.py compares both on the whole bundled report); a
+query of any other shape (a phrase, NOT) is left to Whoosh's collector (`supported`). What it
+saves: README, "Search" (`page_timing --parts`).
 """
 
 from __future__ import annotations
@@ -58,12 +59,22 @@ def _shape_supported(q) -> bool:
     return all(_shape_supported(sub) for sub in q.subqueries)
 
 
-def ranked(searcher, q, *, timelimit: float | None = None) -> list[tuple[float, int]]:
+def ranked(
+    searcher, q, *, timelimit: float | None = None, memo: dict | None = None
+) -> list[tuple[float, int]]:
     """(score, docnum) of the hits of `q`, best first (ties by docnum, as Whoosh's collector
-    orders them); raises OutOfTime. `q` must be `supported`."""
+    orders them); raises OutOfTime. `q` must be `supported`. `memo`, if given, keeps the
+    scores of each Or and And (keyed by the query: equal queries, equal scores) for the next
+    call with the same searcher: the measures with most words score the same word groups
+    again (engine._most_words)."""
     deadline = time.monotonic() + timelimit if timelimit is not None else None
-    scores = _Scoring(searcher, deadline).scores(q)
+    scores = _Scoring(searcher, deadline, memo).scores(q)
     return sort(scores)
+
+
+def matching(searcher, q, memo: dict | None = None):
+    """The docnums `q` (`supported`) matches, as `searcher.docs_for_query(q)` gives them."""
+    return _Scoring(searcher, None, memo).scores(q).keys()
 
 
 def sort(scores: dict[int, float]) -> list[tuple[float, int]]:
@@ -74,16 +85,26 @@ def sort(scores: dict[int, float]) -> list[tuple[float, int]]:
 
 
 class _Scoring:
-    def __init__(self, searcher, deadline: float | None):
+    def __init__(self, searcher, deadline: float | None, memo: dict | None = None):
         self.searcher = searcher
         self.deadline = deadline
+        self.memo = memo  # query -> scores; the dicts in it are never changed
 
     def scores(self, q) -> dict[int, float]:
-        """{docnum: score} of the documents `q` matches. Whoosh's quirk is kept: a compound
-        of one part is that part, its own boost ignored (CompoundQuery.matcher)."""
-        kind = type(q)
-        if kind is wq.Term:
+        """{docnum: score} of the documents `q` matches."""
+        if type(q) is wq.Term:
             return self.term(q)
+        if self.memo is None:
+            return self.compound(q)
+        found = self.memo.get(q)
+        if found is None:
+            found = self.memo[q] = self.compound(q)
+        return found
+
+    def compound(self, q) -> dict[int, float]:
+        """The scores of an Or or And. Whoosh's quirk is kept: a compound of one part is that
+        part, its own boost ignored (CompoundQuery.matcher)."""
+        kind = type(q)
         parts = q.subqueries
         if not parts:
             return {}
@@ -143,13 +164,17 @@ class _Scoring:
             # depends on the document alone kept per searcher (`norms`): the same arithmetic
             # in the same order, without a call per posting.
             idf = searcher.idf(field, text)
-            k1_plus_1 = searcher.weighting.K1 + 1
+            average = searcher.avg_field_length(field) or 1
+            b, k1 = searcher.weighting.B, searcher.weighting.K1
+            k1_plus_1 = k1 + 1
             norms = _norms_of(searcher, field)
+            length = searcher.doc_field_length
             while is_active():
                 docnum = docnum_of()
                 norm = norms[docnum]
                 if norm < 0:
-                    norm = norms[docnum] = _norm(searcher, field, docnum)
+                    norm = k1 * ((1 - b) + b * length(docnum, field, 1) / average)
+                    norms[docnum] = norm
                 tf = weight_of()
                 score = idf * ((tf * k1_plus_1) / (tf + norm)) * boost
                 scores[docnum] = score_of(docnum, 0.0) + score
@@ -178,8 +203,9 @@ def _add(scores: dict[int, float], more: dict[int, float]) -> None:
         scores[docnum] = scores.get(docnum, 0.0) + score
 
 
-# Each document's part of BM25's denominator, K1 * ((1 - B) + B * length / average length),
-# per field, kept while it is this process's searcher (8 bytes a document and field).
+# Each document's part of BM25's denominator, K1 * ((1 - B) + B * length / average length) as
+# whoosh.scoring.bm25 computes it, per field, kept while it is this process's searcher (8 bytes
+# a document and field).
 _norms = storage.PerSearcher(maxsize=64)
 _NO_NORM = -1.0
 
@@ -187,11 +213,3 @@ _NO_NORM = -1.0
 def _norms_of(searcher, field: str) -> array:
     size = searcher.doc_count_all()
     return _norms.get(searcher, field, lambda: array("d", [_NO_NORM]) * size)
-
-
-def _norm(searcher, field: str, docnum: int) -> float:
-    """As whoosh.scoring.bm25 computes it for the document (B and K1 of the searcher's BM25F)."""
-    average = searcher.avg_field_length(field) or 1
-    length = searcher.doc_field_length(docnum, field, 1)
-    b, k1 = searcher.weighting.B, searcher.weighting.K1
-    return k1 * ((1 - b) + b * length / average)
