@@ -26,6 +26,7 @@ from whoosh.collectors import TimeLimit
 from catalogue.search import (
     abbreviations,
     changes,
+    compounds,
     expansion,
     indexing,
     limits,
@@ -125,9 +126,9 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
     if not parsed_ok:
         text = query_module.plain_words(text)
     known = _known_word(reader)
-    together = expansion.found_together(reader)
+    together = compounds.found_together(reader)
     readings: list[tuple[str, ...]] = []
-    rewritten = expansion.rewrite_coordinations(
+    rewritten = compounds.rewrite_coordinations(
         text, known, parts=True, together=together, readings=readings
     )
     if readings:
