@@ -148,7 +148,7 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
 
     meanings = _meanings(searcher)
     wider, expanded = expansion.expand(q, reader, meanings, query_module.parse)
-    memo: dict = {}  # the scores of the query's word groups, for _most_words
+    memo = {} if isinstance(wider, wq.And) else None  # the word groups' scores: _most_words
     results, timed_out = _collect(searcher, wider, limit, memo)
     hits = _ranked_ids(searcher, results)
     notes = replace(
