@@ -211,18 +211,23 @@ def _boosted(q, boost: float):
 
 def _longer_terms(reader, fieldname: str, prefix: str, exclude_stem: str | None = None):
     """Up to MAX_COMPOUNDS terms of the field that start with `prefix` and are MIN_REST letters
-    longer, the most frequent first."""
+    longer, the most frequent first; not those whose stem is `exclude_stem`."""
     found = []
     # (term, its TermInfo): the document frequency without looking the term up again.
     for raw, info in itertools.islice(reader.iter_prefix(fieldname, prefix), SCAN_LIMIT):
         term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        if len(term) < len(prefix) + MIN_REST or not term.isalpha():
-            continue
+        if len(term) >= len(prefix) + MIN_REST and term.isalpha():
+            found.append((info.doc_frequency(), term))
+    found.sort(reverse=True)
+    # Stemmed only until enough are kept (a new word's stem is Snowball's work, not a cache's).
+    kept = []
+    for _, term in found:
         if exclude_stem is not None and stem(term) == exclude_stem:
             continue  # an inflected form: the stemmed fields match it already
-        found.append((info.doc_frequency(), term))
-    found.sort(reverse=True)
-    return [term for _, term in found[:MAX_COMPOUNDS]]
+        kept.append(term)
+        if len(kept) == MAX_COMPOUNDS:
+            break
+    return kept
 
 
 def _parts(reader, word: str) -> list[str] | None:
