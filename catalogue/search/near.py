@@ -115,7 +115,7 @@ def _length(searcher, lengths: array, docnum: int) -> int:
 def telling_words(searcher, seeds: list[int]) -> list[tuple[str, float]]:
     """Up to NUM_TERMS (word, weight) that the seeds' texts share and few other measures have,
     the heaviest first."""
-    if not seeds:
+    if len(seeds) < MIN_SEEDS:  # no word can be in MIN_SEEDS of them
         return []
     shared = Counter()
     for docnum in seeds:
