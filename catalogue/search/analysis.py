@@ -14,6 +14,7 @@ in this module: renaming or moving it means rebuilding the index.
 from __future__ import annotations
 
 import functools
+import re
 
 from whoosh.analysis import Filter, RegexTokenizer
 
@@ -110,6 +111,15 @@ def stemming_analyzer():
 def folding_analyzer():
     """Like `stemming_analyzer`, with å/ä/ö folded before stemming (index and query alike)."""
     return RegexTokenizer(TOKEN_PATTERN) | SwedishFilter(folding=True)
+
+
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+def exact_words(text: str) -> set[str]:
+    """The distinct terms `exact_analyzer` makes of a text (its words lowercased, stop words
+    left out), without making a token of each: near hits read the words of whole measures."""
+    return set(map(str.lower, _TOKEN.findall(text))) - SWEDISH_STOPWORDS
 
 
 def exact_analyzer():

@@ -8,7 +8,9 @@
   read only when a compound has to be split, i.e. when indexing, and cached once per process.
 - Coordination: Swedish writes "studie- och yrkesvägledning" for "studievägledning och
   yrkesvägledning"; `coordinations` finds such phrases in a text (or a query) and gives the
-  compounds they stand for, the bare first conjunct joined to the head of the last compound.
+  compounds they stand for, the bare first conjunct joined to the head of the last compound;
+  `rewrite_coordinations` writes them out in a query ("(studievägledning OR yrkesvägledning)"),
+  asking `found_together` whether some measure has a compound's two parts.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue.search.words import SWEDISH_STOPWORDS, stem
+from catalogue.search.words import SWEDISH_STOPWORDS, fold, stem
 
 logger = logging.getLogger(__name__)
 
@@ -307,6 +309,70 @@ def coordinations(text: str, known: Callable[[str], bool]) -> list[str]:
             if conjunct.isalpha():
                 found.append(conjunct.lower() + head)
     return list(dict.fromkeys(found))
+
+
+def found_together(reader) -> Callable[[str, str], bool]:
+    """Whether some measure has both words, in any form or inside compounds (`folded`)."""
+
+    def together(a: str, b: str) -> bool:
+        found = []
+        for word in (a, b):
+            term = stem(fold(word))
+            if reader.doc_frequency("folded", term) == 0:
+                return False
+            found.append(set(reader.postings("folded", term).all_ids()))
+        return bool(found[0] & found[1])
+
+    return together
+
+
+def rewrite_coordinations(
+    text: str,
+    known: Callable[[str], bool],
+    *,
+    parts: bool = False,
+    together: Callable[[str, str], bool] | None = None,
+    readings: list[tuple[str, ...]] | None = None,
+) -> str:
+    """ "studie- och yrkesvägledning" → "(studievägledning OR yrkesvägledning)" (see
+    compounds.coordinations): a measure about either is about what the words name together.
+    The rest of the text unchanged.
+
+    With `parts` (a query), a compound the texts never write is searched as its two parts
+    instead ("mat- och dryckesföretag" → "((mat företag) OR (dryck företag))"): the texts
+    may well write "företag inom mat" or "livsmedelsföretag". Where no measure has both parts
+    (`together`), the modifier alone: it is what tells the coordinated compounds apart, and the
+    texts name the trade ("restauranger") rather than the sector ("restaurangbranschen").
+
+    `readings`, if given, gets each coordination's alternatives as searched, for the page
+    ("studievägledning", "yrkesvägledning"), ("mat företag", "dryck företag")."""
+
+    def replace(match):
+        written = coordinations(match.group(), known)
+        if not written:
+            return match.group()
+        last = match.group(2).lower()
+        head = compound_head(last, known) if parts else None
+        alternatives = []
+        for word in [*written, last]:
+            modifier = word[: len(word) - len(head)] if head else ""
+            if not head or known(word) or len(modifier) < 3:
+                alternatives.append(word)
+                continue
+            for ending in ("es", "s"):  # a linking s or es: "dryckes|företag"
+                base = modifier.removesuffix(ending)
+                if base != modifier and len(base) >= 3 and known(base):
+                    modifier = base
+                    break
+            if together is None or together(modifier, head):
+                alternatives.append(f"({modifier} {head})")
+            else:
+                alternatives.append(modifier)
+        if readings is not None:
+            readings.append(tuple(a.strip("()") for a in alternatives))
+        return "(" + " OR ".join(alternatives) + ")"
+
+    return COORDINATION.sub(replace, text)
 
 
 def is_word(word: str, lex: Lexicon | None = None) -> bool:

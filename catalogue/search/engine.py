@@ -28,6 +28,7 @@ from whoosh.collectors import TimeLimit
 from catalogue.search import (
     abbreviations,
     changes,
+    compounds,
     expansion,
     indexing,
     limits,
@@ -131,9 +132,9 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
     if not parsed_ok:
         text = query_module.plain_words(text)
     known = _known_word(reader)
-    together = expansion.found_together(reader)
+    together = compounds.found_together(reader)
     readings: list[tuple[str, ...]] = []
-    rewritten = expansion.rewrite_coordinations(
+    rewritten = compounds.rewrite_coordinations(
         text, known, parts=True, together=together, readings=readings
     )
     if readings:
@@ -153,7 +154,8 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
 
     meanings = _meanings(searcher)
     wider, expanded = expansion.expand(q, reader, meanings, query_module.parse)
-    results, timed_out = _collect(searcher, wider, limit)
+    memo = {} if isinstance(wider, wq.And) else None  # the word groups' scores: _most_words
+    results, timed_out = _collect(searcher, wider, limit, memo)
     hits = _ranked_ids(searcher, results)
     notes = replace(
         notes,
@@ -186,7 +188,7 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
         and not timed_out
     ):
         together = phrases.neighbour_phrases(text, query_module.parse)
-        most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit, together)
+        most = _most_words(searcher, wider, {pk for pk, _ in hits}, limit, together, memo)
         if most:
             notes = replace(notes, all_words=direct, most_words=len(most))
             hits += most
@@ -226,7 +228,9 @@ def _known_word(reader):
     return lambda word: expansion.is_known_word(reader, word)
 
 
-def _collect(searcher, q, limit: int | None) -> tuple[list[tuple[float, int]], bool]:
+def _collect(
+    searcher, q, limit: int | None, memo: dict | None = None
+) -> tuple[list[tuple[float, int]], bool]:
     """The query's hits, (score, docnum) best first, collected for at most
     settings.SEARCH_TIME_LIMIT seconds; and whether time ran out (the hits are then those found
     so far).
@@ -238,7 +242,7 @@ def _collect(searcher, q, limit: int | None) -> tuple[list[tuple[float, int]], b
     q = q.accept(_as_union_tree)
     if scoring.supported(q, searcher):
         try:
-            hits = scoring.ranked(searcher, q, timelimit=settings.SEARCH_TIME_LIMIT)
+            hits = scoring.ranked(searcher, q, timelimit=settings.SEARCH_TIME_LIMIT, memo=memo)
         except scoring.OutOfTime as stop:
             logger.warning("Search stopped after %ss: %.200s", settings.SEARCH_TIME_LIMIT, q)
             return scoring.sort(stop.hits)[:limit], True
@@ -265,27 +269,29 @@ def _as_union_tree(node):
     return node
 
 
-def _most_words(searcher, q, found: set[int], limit: int | None, phrases=()):
+def _most_words(searcher, q, found: set[int], limit: int | None, phrases=(), memo=None):
     """Hits of at least half the query's words (but not all), ranked by how much of the query
     they hold, each word weighing its rarity (idf: a measure without the query's commonest word
     is nearer than one without its rarest), and each of `phrases` (neighbouring query words
     written together) its own, then by score.
 
-    `q` is an And of one group per word (each word with its alternatives)."""
+    `q` is an And of one group per word (each word with its alternatives); `memo` holds the
+    groups' scores if the And was collected with it (scoring.ranked)."""
     groups = list(q.children())
     if len(groups) < 2:
         return []
     needed = max(1, math.ceil(len(groups) / 2))
     counts, weights = Counter(), Counter()
     total = searcher.doc_count_all()
+    memo = {} if memo is None else memo
     for i, part in enumerate((*groups, *phrases)):
-        docs = set(searcher.docs_for_query(part))
+        docs = _matching(searcher, part, memo)
         rarity = math.log((total + 1) / (len(docs) + 1))
         for docnum in docs:
             counts[docnum] += i < len(groups)
             weights[docnum] += rarity
-    results, _ = _collect(searcher, wq.Or(groups), None)
-    column = searcher.reader().column_reader("pk")
+    results, _ = _collect(searcher, wq.Or(groups), None, memo)
+    column = storage.measure_ids(searcher)
     ranked = []
     for rank, (_, docnum) in enumerate(results):
         pk = column[docnum]
@@ -294,6 +300,15 @@ def _most_words(searcher, q, found: set[int], limit: int | None, phrases=()):
     ranked.sort()
     most = [(pk, docnum) for _, _, pk, docnum in ranked]
     return most if limit is None else most[:limit]
+
+
+def _matching(searcher, q, memo: dict):
+    """The docnums `q` matches: scored term by term where it can be (the scores kept in `memo`
+    for the Or of the groups), else Whoosh's matchers."""
+    q = q.accept(_as_union_tree)  # as _collect scores it
+    if scoring.supported(q, searcher):
+        return scoring.matching(searcher, q, memo)
+    return set(searcher.docs_for_query(q))
 
 
 def _one_phrase(text: str) -> bool:
@@ -326,7 +341,7 @@ def _phrase_words(searcher, text: str, found: set[int], limit, meanings) -> list
 
 def _ranked_ids(searcher, results: list[tuple[float, int]]) -> list[tuple[int, int]]:
     """(measure id, docnum) of each hit, best first, read from the id column."""
-    column = searcher.reader().column_reader("pk")
+    column = storage.measure_ids(searcher)
     return [(column[docnum], docnum) for _, docnum in results]
 
 

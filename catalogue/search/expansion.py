@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from catalogue.search import abbreviations, compounds, phrases, query
-from catalogue.search.words import SWEDISH_STOPWORDS, fold, has_swedish_letters, stem
+from catalogue.search.words import SWEDISH_STOPWORDS, has_swedish_letters, stem
 
 MIN_PART = 4
 MIN_REST = 3
@@ -211,17 +211,23 @@ def _boosted(q, boost: float):
 
 def _longer_terms(reader, fieldname: str, prefix: str, exclude_stem: str | None = None):
     """Up to MAX_COMPOUNDS terms of the field that start with `prefix` and are MIN_REST letters
-    longer, the most frequent first."""
+    longer, the most frequent first; not those whose stem is `exclude_stem`."""
     found = []
-    for raw in itertools.islice(reader.expand_prefix(fieldname, prefix), SCAN_LIMIT):
+    # (term, its TermInfo): the document frequency without looking the term up again.
+    for raw, info in itertools.islice(reader.iter_prefix(fieldname, prefix), SCAN_LIMIT):
         term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        if len(term) < len(prefix) + MIN_REST or not term.isalpha():
-            continue
+        if len(term) >= len(prefix) + MIN_REST and term.isalpha():
+            found.append((info.doc_frequency(), term))
+    found.sort(reverse=True)
+    # Stemmed only until enough are kept (a new word's stem is Snowball's work, not a cache's).
+    kept = []
+    for _, term in found:
         if exclude_stem is not None and stem(term) == exclude_stem:
             continue  # an inflected form: the stemmed fields match it already
-        found.append((reader.doc_frequency(fieldname, term), term))
-    found.sort(reverse=True)
-    return [term for _, term in found[:MAX_COMPOUNDS]]
+        kept.append(term)
+        if len(kept) == MAX_COMPOUNDS:
+            break
+    return kept
 
 
 def _parts(reader, word: str) -> list[str] | None:
@@ -320,7 +326,7 @@ def _known(reader, word: str) -> bool:
 
 def _rewritten(reader, text: str) -> str:
     """The text with its hyphen-elided coordinations written out, for searching."""
-    return rewrite_coordinations(text, lambda w: is_known_word(reader, w))
+    return compounds.rewrite_coordinations(text, lambda w: is_known_word(reader, w))
 
 
 def is_known_word(reader, word: str) -> bool:
@@ -329,70 +335,6 @@ def is_known_word(reader, word: str) -> bool:
         reader.doc_frequency("exact", word) > 0
         or reader.doc_frequency("description", stem(word)) > 0
     )
-
-
-def found_together(reader) -> Callable[[str, str], bool]:
-    """Whether some measure has both words, in any form or inside compounds (`folded`)."""
-
-    def together(a: str, b: str) -> bool:
-        found = []
-        for word in (a, b):
-            term = stem(fold(word))
-            if reader.doc_frequency("folded", term) == 0:
-                return False
-            found.append(set(reader.postings("folded", term).all_ids()))
-        return bool(found[0] & found[1])
-
-    return together
-
-
-def rewrite_coordinations(
-    text: str,
-    known: Callable[[str], bool],
-    *,
-    parts: bool = False,
-    together: Callable[[str, str], bool] | None = None,
-    readings: list[tuple[str, ...]] | None = None,
-) -> str:
-    """ "studie- och yrkesvägledning" → "(studievägledning OR yrkesvägledning)" (see
-    compounds.coordinations): a measure about either is about what the words name together.
-    The rest of the text unchanged.
-
-    With `parts` (a query), a compound the texts never write is searched as its two parts
-    instead ("mat- och dryckesföretag" → "((mat företag) OR (dryck företag))"): the texts
-    may well write "företag inom mat" or "livsmedelsföretag". Where no measure has both parts
-    (`together`), the modifier alone: it is what tells the coordinated compounds apart, and the
-    texts name the trade ("restauranger") rather than the sector ("restaurangbranschen").
-
-    `readings`, if given, gets each coordination's alternatives as searched, for the page
-    ("studievägledning", "yrkesvägledning"), ("mat företag", "dryck företag")."""
-
-    def replace(match):
-        written = compounds.coordinations(match.group(), known)
-        if not written:
-            return match.group()
-        last = match.group(2).lower()
-        head = compounds.compound_head(last, known) if parts else None
-        alternatives = []
-        for word in [*written, last]:
-            modifier = word[: len(word) - len(head)] if head else ""
-            if not head or known(word) or len(modifier) < 3:
-                alternatives.append(word)
-                continue
-            for ending in ("es", "s"):  # a linking s or es: "dryckes|företag"
-                base = modifier.removesuffix(ending)
-                if base != modifier and len(base) >= 3 and known(base):
-                    modifier = base
-                    break
-            if together is None or together(modifier, head):
-                alternatives.append(f"({modifier} {head})")
-            else:
-                alternatives.append(modifier)
-        if readings is not None:
-            readings.append(tuple(a.strip("()") for a in alternatives))
-        return "(" + " OR ".join(alternatives) + ")"
-
-    return compounds.COORDINATION.sub(replace, text)
 
 
 # The abbreviations' meanings as compared, for the current reader (one entry: a new reader after

@@ -20,12 +20,15 @@ bundled report, this about 1.5.
 
 from __future__ import annotations
 
+import heapq
 import math
 import sys
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 
 from catalogue.search import storage
+from catalogue.search.analysis import exact_words
 from catalogue.search.words import fold, stem
 
 # The best hits whose texts give the words; more drift from the query's subject.
@@ -72,27 +75,27 @@ def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str
     terms = telling_words(searcher, seeds[:SEED_HITS])
     if len(terms) < MIN_TERMS:
         return NOTHING
-    reader = searcher.reader()
-    scores, shared = Counter(), Counter()
+    scores: dict[int, float] = {}
+    shared: dict[int, int] = {}
     alone = terms[0][1] * ALONE_SHARE  # the weight a word needs to find a measure by itself
     for term, weight in terms:
-        for docnum, frequency in reader.postings("exact", term).items_as("frequency"):
-            scores[docnum] += weight * frequency / (frequency + TF_SATURATION)
-            shared[docnum] += 1 if weight < alone else 2
-    column = reader.column_reader("pk")
+        docnums, frequencies = _postings(searcher, term)
+        counts = 1 if weight < alone else 2
+        for docnum, frequency in zip(docnums, frequencies, strict=True):
+            scores[docnum] = scores.get(docnum, 0) + weight * frequency / (
+                frequency + TF_SATURATION
+            )
+            shared[docnum] = shared.get(docnum, 0) + counts
+    column = storage.measure_ids(searcher)
+    size = searcher.doc_count_all()
+    lengths = _lengths.get(searcher, "exact", lambda: array("i", [UNREAD]) * size)
     # Longer texts have more words by chance: divided by the square root of their length.
-    ranked = sorted(
-        (-score / math.sqrt(reader.doc_field_length(docnum, "exact", 1)), docnum)
+    candidates = [
+        (-score / math.sqrt(_length(searcher, lengths, docnum)), docnum)
         for docnum, score in scores.items()
-        if shared[docnum] >= 2
-    )
-    hits = []
-    for _, docnum in ranked:
-        pk = column[docnum]
-        if pk not in found:
-            hits.append((pk, docnum))
-            if len(hits) == MAX_NEAR:
-                break
+        if shared[docnum] >= 2 and column[docnum] not in found
+    ]
+    hits = [(column[docnum], docnum) for _, docnum in heapq.nsmallest(MAX_NEAR, candidates)]
     if not hits:
         return NOTHING
     # The query's own words are not named, typed without å/ä/ö or not ("innovationsframjande").
@@ -101,10 +104,18 @@ def near_hits(searcher, seeds: list[int], found: set[int], query_words: list[str
     return Near(hits, words, tuple(term for term, _ in terms))
 
 
+def _length(searcher, lengths: array, docnum: int) -> int:
+    """The length of a measure's `exact` text, read once per searcher into `lengths`."""
+    length = lengths[docnum]
+    if length == UNREAD:
+        length = lengths[docnum] = searcher.doc_field_length(docnum, "exact", 1)
+    return length
+
+
 def telling_words(searcher, seeds: list[int]) -> list[tuple[str, float]]:
     """Up to NUM_TERMS (word, weight) that the seeds' texts share and few other measures have,
     the heaviest first."""
-    if not seeds:
+    if len(seeds) < MIN_SEEDS:  # no word can be in MIN_SEEDS of them
         return []
     shared = Counter()
     for docnum in seeds:
@@ -132,6 +143,30 @@ def telling_words(searcher, seeds: list[int]) -> list[tuple[str, float]]:
 # most of the tier's time. About 2 KB per measure kept.
 _seed_words_kept = storage.PerSearcher(maxsize=5000)
 _doc_frequencies = storage.PerSearcher(maxsize=100_000)
+# The postings of the words that found near hits: the best hits of new queries share their words
+# too. 12 bytes a posting; a telling word is in under 1 % of the measures mostly (the chance
+# test), at most MAX_SHARE: at 100 times the report (52,000 measures) some 6 MB, at most 60.
+_postings_kept = storage.PerSearcher(maxsize=1000)
+# The length of each measure's `exact` text, by docnum (UNREAD until a near hit needs it): 4 bytes
+# a measure.
+_lengths = storage.PerSearcher(maxsize=1)
+UNREAD = -1
+
+
+def _postings(searcher, term: str) -> tuple[array, array]:
+    """The docnums of the measures with `term` in `exact`, and its count in each (the posting's
+    weight: `exact` has no field boost; matcher calls, as `items_as` costs twice as much)."""
+
+    def read() -> tuple[array, array]:
+        docnums, frequencies = array("i"), array("d")
+        postings = searcher.reader().postings("exact", term)
+        while postings.is_active():
+            docnums.append(postings.id())
+            frequencies.append(postings.weight())
+            postings.next()
+        return docnums, frequencies
+
+    return _postings_kept.get(searcher, term, read)
 
 
 def _seed_words(searcher, docnum: int) -> tuple[str, ...]:
@@ -140,7 +175,7 @@ def _seed_words(searcher, docnum: int) -> tuple[str, ...]:
     def read() -> tuple[str, ...]:
         stored = searcher.stored_fields(docnum)
         text = "\n".join(stored.get(name) or "" for name in SEED_FIELDS)
-        words = searcher.schema["exact"].process_text(text)
+        words = exact_words(text)  # as the `exact` field holds them
         return tuple({sys.intern(t) for t in words if t.isalpha() and len(t) > 2})
 
     return _seed_words_kept.get(searcher, docnum, read)

@@ -6,6 +6,11 @@ A query that is not well formed (an unclosed quote or parenthesis, a dangling op
 searched as its plain words. A hyphenated query word ("e-handel") is a phrase. Phrases are
 matched on the fields that keep word positions: the name, the description and the folded
 all-text field; single words on the folded field only when the query has no å/ä/ö.
+
+A query of plain words (letters and digits, one space between words, no operator) is built
+without the parser (`_plain_query`): the same query, each word analysed once per kind of
+analyzer rather than once per field, in a fifth of the parser's time
+(tests/catalogue/test_search_plain_query.py compares both on every word of the report).
 """
 
 from __future__ import annotations
@@ -55,7 +60,26 @@ def _parser(fieldboosts: dict[str, float]) -> MultifieldParser:
     return parser
 
 
-_PARSER = _parser(indexing.FIELD_BOOSTS | indexing.FOLDED_BOOSTS)
+_FIELD_BOOSTS = indexing.FIELD_BOOSTS | indexing.FOLDED_BOOSTS
+_PARSER = _parser(_FIELD_BOOSTS)
+
+
+def _same_analysis() -> dict[str, str]:
+    """Each searched field → the first searched field whose analyzer is equal to its own (the
+    six stemmed fields share one analysis of a word)."""
+    first: dict[str, str] = {}
+    for name in _FIELD_BOOSTS:
+        analyzer = indexing.SCHEMA[name].analyzer
+        first[name] = next(
+            (other for other in first.values() if indexing.SCHEMA[other].analyzer == analyzer),
+            name,
+        )
+    return first
+
+
+_ANALYSED_AS = _same_analysis()
+# Words the parser reads as they are: letters and digits, one space apart.
+_PLAIN_WORDS = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 
 
 def is_well_formed(text: str) -> bool:
@@ -92,7 +116,46 @@ def plain_words(text: str) -> str:
 
 def parse(text: str):
     folded_terms = not has_swedish_letters(text)
+    q = _plain_query(text, folded_terms=folded_terms)
+    if q is not None:
+        return q
     return _restrict(_PARSER.parse(text), folded_terms=folded_terms).normalize()
+
+
+def _plain_query(text: str, *, folded_terms: bool):
+    """The query the parser, `_restrict` and `normalize()` make of plain words, built directly:
+    one Or per distinct word of a term per field (with the field's boost; `folded` only with
+    `folded_terms`), stop words left out, several words in an And; or None for any other text
+    (syntax, operators, a word that some analyzer splits: the parser's phrases)."""
+    if not _PLAIN_WORDS.fullmatch(text):
+        return None
+    words = text.split(" ")
+    if not OPERATORS.isdisjoint(words):
+        return None
+    groups, seen = [], set()
+    for word in words:
+        analysed: dict[str, list[str]] = {}
+        terms = []
+        for name, boost in _FIELD_BOOSTS.items():
+            shared = _ANALYSED_AS[name]
+            texts = analysed.get(shared)
+            if texts is None:
+                field = indexing.SCHEMA[shared]
+                texts = analysed[shared] = list(
+                    field.process_text(word, mode="query", tokenize=True, removestops=True)
+                )
+            if len(texts) > 1:
+                return None
+            if texts and (folded_terms or name != "folded"):
+                terms.append((name, texts[0], boost))
+        key = tuple(terms)
+        if terms and key not in seen:  # normalize() drops a stop word and a word again
+            seen.add(key)
+            group = [wq.Term(name, term, boost=boost) for name, term, boost in terms]
+            groups.append(group[0] if len(group) == 1 else wq.Or(group))
+    if not groups:
+        return wq.NullQuery
+    return groups[0] if len(groups) == 1 else wq.And(groups)
 
 
 def _restrict(q, *, folded_terms: bool):

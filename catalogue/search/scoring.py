@@ -5,12 +5,13 @@ asked for its id, its score and its next posting, and one word of a query is an 
 30 terms (its fields, its compounds, its meanings); in Python those calls were most of the time
 of collecting a new query's hits. For the shapes the search builds (terms under Ors and Ands)
 this module reads each term's postings once, scores each posting with Whoosh's BM25F formula
-(`whoosh.scoring.bm25`, with the searcher's idf and average field length and the document's
-field length, as `BM25FScorer` does), and adds the scores up as the matchers would: an Or sums
-the scores of the parts a document has, an And keeps the documents every part has and sums
-theirs, a boost multiplies. Same hits, order and scores (tests/catalogue/test_search_scoring.py
-compares both on the whole bundled report); a query of any other shape (a phrase, NOT) is left
-to Whoosh's collector (`supported`). What it saves: README, "Search" (`page_timing --parts`).
+(`whoosh.scoring.bm25` written out, the same floating-point operations, with the searcher's idf
+and average field length and the document's field length, as `BM25FScorer` does), and adds the
+scores up as the matchers would: an Or sums the scores of the parts a document has, an And
+keeps the documents every part has and sums theirs, a boost multiplies. Same hits, order and
+scores (tests/catalogue/test_search_scoring.py compares both on the whole bundled report); a
+query of any other shape (a phrase, NOT) is left to Whoosh's collector (`supported`). What it
+saves: README, "Search" (`page_timing --parts`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import time
 from array import array
 
 from whoosh import query as wq
-from whoosh.scoring import BM25F, bm25
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F
 
 from catalogue.search import storage
 
@@ -57,33 +59,52 @@ def _shape_supported(q) -> bool:
     return all(_shape_supported(sub) for sub in q.subqueries)
 
 
-def ranked(searcher, q, *, timelimit: float | None = None) -> list[tuple[float, int]]:
+def ranked(
+    searcher, q, *, timelimit: float | None = None, memo: dict | None = None
+) -> list[tuple[float, int]]:
     """(score, docnum) of the hits of `q`, best first (ties by docnum, as Whoosh's collector
-    orders them); raises OutOfTime. `q` must be `supported`."""
+    orders them); raises OutOfTime. `q` must be `supported`. `memo`, if given, keeps the
+    scores of each Or and And (keyed by the query: equal queries, equal scores) for the next
+    call with the same searcher: the measures with most words score the same word groups
+    again (engine._most_words)."""
     deadline = time.monotonic() + timelimit if timelimit is not None else None
-    scores = _Scoring(searcher, deadline).scores(q)
+    scores = _Scoring(searcher, deadline, memo).scores(q)
     return sort(scores)
 
 
+def matching(searcher, q, memo: dict | None = None):
+    """The docnums `q` (`supported`) matches, as `searcher.docs_for_query(q)` gives them."""
+    return _Scoring(searcher, None, memo).scores(q).keys()
+
+
 def sort(scores: dict[int, float]) -> list[tuple[float, int]]:
-    return sorted(((score, docnum) for docnum, score in scores.items()), key=_best_first)
-
-
-def _best_first(item: tuple[float, int]) -> tuple[float, int]:
-    return (-item[0], item[1])
+    """(score, docnum), the highest score first, ties by docnum: sorted as (-score, docnum),
+    without a key function called per hit (negating a float is exact)."""
+    ranked = sorted([(-score, docnum) for docnum, score in scores.items()])
+    return [(-score, docnum) for score, docnum in ranked]
 
 
 class _Scoring:
-    def __init__(self, searcher, deadline: float | None):
+    def __init__(self, searcher, deadline: float | None, memo: dict | None = None):
         self.searcher = searcher
         self.deadline = deadline
+        self.memo = memo  # query -> scores; the dicts in it are never changed
 
     def scores(self, q) -> dict[int, float]:
-        """{docnum: score} of the documents `q` matches. Whoosh's quirk is kept: a compound
-        of one part is that part, its own boost ignored (CompoundQuery.matcher)."""
-        kind = type(q)
-        if kind is wq.Term:
+        """{docnum: score} of the documents `q` matches."""
+        if type(q) is wq.Term:
             return self.term(q)
+        if self.memo is None:
+            return self.compound(q)
+        found = self.memo.get(q)
+        if found is None:
+            found = self.memo[q] = self.compound(q)
+        return found
+
+    def compound(self, q) -> dict[int, float]:
+        """The scores of an Or or And. Whoosh's quirk is kept: a compound of one part is that
+        part, its own boost ignored (CompoundQuery.matcher)."""
+        kind = type(q)
         parts = q.subqueries
         if not parts:
             return {}
@@ -102,11 +123,14 @@ class _Scoring:
         result = {}
         for part in parts:
             try:
-                found = self.scores(part)
+                if type(part) is wq.Term:
+                    self.term(part, into=result)  # added as it is read: no dict in between
+                else:
+                    _add(result, self.scores(part))
             except OutOfTime as stop:
-                _add(result, stop.hits)
+                if type(part) is not wq.Term:
+                    _add(result, stop.hits)
                 raise OutOfTime(self._boosted(result, q.boost)) from None
-            _add(result, found)
         return self._boosted(result, q.boost)
 
     @staticmethod
@@ -115,39 +139,63 @@ class _Scoring:
             return scores
         return {d: s * boost for d, s in scores.items()}
 
-    def term(self, q) -> dict[int, float]:
+    def term(self, q, into: dict[int, float] | None = None) -> dict[int, float]:
+        """{docnum: score} of the term's postings, or each score added to `into` (an Or's sum,
+        the same sum: the first part's score is added to 0.0)."""
         searcher, field = self.searcher, q.fieldname
+        scores = {} if into is None else into
         if field not in searcher.schema:
-            return {}
+            return scores
         try:
             text = searcher.schema[field].to_bytes(q.text)
         except ValueError:
-            return {}
-        if (field, text) not in searcher.reader():
-            return {}
-        postings = searcher.postings(field, text)
-        boost, scores, deadline = q.boost, {}, self.deadline
+            return scores
+        try:
+            # The reader's matcher: the searcher's would make a BM25F scorer this does not use.
+            postings = searcher.reader().postings(field, text)
+        except TermNotFound:
+            return scores
+        is_active, next_posting = postings.is_active, postings.next
+        docnum_of, weight_of = postings.id, postings.weight
+        boost, score_of = q.boost, scores.get
+        count = 0
         if searcher.schema[field].scorable:
+            # Whoosh's bm25(idf, tf, length, average, B, K1) written out, its part that
+            # depends on the document alone kept per searcher (`norms`): the same arithmetic
+            # in the same order, without a call per posting.
             idf = searcher.idf(field, text)
             average = searcher.avg_field_length(field) or 1
-            length = _length_of(searcher, field)
             b, k1 = searcher.weighting.B, searcher.weighting.K1
+            k1_plus_1 = k1 + 1
+            norms = _norms_of(searcher, field)
+            length = searcher.doc_field_length
+            while is_active():
+                docnum = docnum_of()
+                norm = norms[docnum]
+                if norm < 0:
+                    norm = k1 * ((1 - b) + b * length(docnum, field, 1) / average)
+                    norms[docnum] = norm
+                tf = weight_of()
+                score = idf * ((tf * k1_plus_1) / (tf + norm)) * boost
+                scores[docnum] = score_of(docnum, 0.0) + score
+                next_posting()
+                count += 1
+                if count % CLOCK_EVERY == 0 and self.late():
+                    raise OutOfTime(scores)
         else:  # Whoosh's WeightScorer: the weight is the score
-            idf = None
-        count = 0
-        while postings.is_active():
-            docnum, weight = postings.id(), postings.weight()
-            if idf is None:
-                scores[docnum] = weight * boost
-            else:
-                scores[docnum] = bm25(idf, weight, length(docnum), average, b, k1) * boost
-            postings.next()
-            count += 1
-            if deadline is not None and count % CLOCK_EVERY == 0 and time.monotonic() > deadline:
-                raise OutOfTime(scores)
-        if deadline is not None and time.monotonic() > deadline:
+            while is_active():
+                docnum = docnum_of()
+                scores[docnum] = score_of(docnum, 0.0) + weight_of() * boost
+                next_posting()
+                count += 1
+                if count % CLOCK_EVERY == 0 and self.late():
+                    raise OutOfTime(scores)
+        if self.late():
             raise OutOfTime(scores)
         return scores
+
+    def late(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
 
 
 def _add(scores: dict[int, float], more: dict[int, float]) -> None:
@@ -155,23 +203,13 @@ def _add(scores: dict[int, float], more: dict[int, float]) -> None:
         scores[docnum] = scores.get(docnum, 0.0) + score
 
 
-# Each document's field lengths as the searcher reads them, per field, kept while it is this
-# process's searcher: read once per document and field, when a posting first needs it, into an
-# array of 4-byte integers (a dict cost some 100 bytes a document and field: 40 MB at 100 times
-# the report).
-_lengths = storage.PerSearcher(maxsize=64)
-_UNREAD = -1
+# Each document's part of BM25's denominator, K1 * ((1 - B) + B * length / average length) as
+# whoosh.scoring.bm25 computes it, per field, kept while it is this process's searcher (8 bytes
+# a document and field).
+_norms = storage.PerSearcher(maxsize=64)
+_NO_NORM = -1.0
 
 
-def _length_of(searcher, field: str):
+def _norms_of(searcher, field: str) -> array:
     size = searcher.doc_count_all()
-    known = _lengths.get(searcher, field, lambda: array("i", [_UNREAD]) * size)
-    read = searcher.doc_field_length
-
-    def length(docnum: int) -> int:
-        value = known[docnum]
-        if value == _UNREAD:
-            value = known[docnum] = read(docnum, field, 1)
-        return value
-
-    return length
+    return _norms.get(searcher, field, lambda: array("d", [_NO_NORM]) * size)

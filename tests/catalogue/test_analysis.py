@@ -207,3 +207,15 @@ def test_curated_synonym_groups_share_no_stem():
             assert s not in seen, (line, seen.get(s))
             seen[s] = line
     assert abbreviations.synonyms()[words.stem("vindenergi")] == ("vindkraft",)
+
+
+def test_exact_words_are_the_exact_analyzers_terms():
+    from tests.servers import REPORT
+
+    text = REPORT.read_text(encoding="utf-8")
+    analyzer = analysis.exact_analyzer()
+    for line in text.splitlines()[::7]:
+        assert analysis.exact_words(line) == {t.text for t in analyzer(line)}, line
+    assert analysis.exact_words("Och KKN, och e-handel i Region Örebro") == {
+        "kkn", "e", "handel", "region", "örebro"
+    }  # fmt: skip

@@ -148,7 +148,7 @@ def test_a_coordinated_compound_whose_parts_no_text_has_together_is_searched_as_
 
 
 def test_coordination_parts_apart_only_where_no_measure_has_them_together():
-    from catalogue.search.expansion import rewrite_coordinations
+    from catalogue.search.compounds import rewrite_coordinations
 
     known = {"mat", "dryck", "företag", "matföretag"}.__contains__
     pairs = {("dryck", "företag")}

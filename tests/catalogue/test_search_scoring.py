@@ -76,8 +76,8 @@ def slow_terms(monkeypatch, settings):
     settings.SEARCH_TIME_LIMIT = 0.01
     term = scoring._Scoring.term
 
-    def slow(self, q):
-        found = term(self, q)
+    def slow(self, q, into=None):
+        found = term(self, q, into=into)
         time.sleep(0.05)
         return found
 
@@ -141,3 +141,31 @@ def test_the_same_after_updates_and_deletes(index_dir):  # noqa: F811
         whoosh = [(hit.docnum, round(hit.score, 9)) for hit in searcher.search(wider, limit=None)]
         ours = [(docnum, round(score, 9)) for score, docnum in scoring.ranked(searcher, wider)]
         assert ours == whoosh, text
+
+
+def test_the_documents_a_group_matches_and_scores_kept_for_a_query(index_dir):  # noqa: F811
+    """engine._most_words reads each word group's documents from the scores (scoring.matching)
+    and scores the Or of the groups from the groups' kept scores (`memo`): the documents
+    Whoosh's matchers give, the scores as without the memo."""
+    call_command("import_report", str(REPORT), "--no-index", stdout=StringIO())
+    search.rebuild()
+    searcher = storage.searcher()
+    reader = searcher.reader()
+    meanings = engine._meanings(searcher)
+    for text in ["utlandsk arbetskraft", "digitala tjänster i glesbygd", "mat företag",
+                 "kompetensförsörjning inom vården", "smart specialisering KKN"]:  # fmt: skip
+        q, _ = limits.expand_prefixes(query_module.parse(text), reader)
+        wider, _ = expansion.expand(q, reader, meanings, query_module.parse)
+        groups = list(wider.children())
+        assert len(groups) >= 2, text
+        memo = {}
+        tree = wider.accept(engine._as_union_tree)
+        assert scoring.ranked(searcher, tree, memo=memo) == scoring.ranked(searcher, tree)
+        for group in groups:
+            docs = engine._matching(searcher, group, memo)
+            assert set(docs) == set(searcher.docs_for_query(group)), text
+        either = wq.Or(groups).accept(engine._as_union_tree)
+        kept = scoring.ranked(searcher, either, memo=memo)
+        assert kept == scoring.ranked(searcher, either), text
+    phrase = query_module.parse('"smart specialisering"')
+    assert set(engine._matching(searcher, phrase, {})) == set(searcher.docs_for_query(phrase))
