@@ -8,16 +8,16 @@
     query of several plain words, the measures with most of the words; then at most 20 measures
     that share the telling words of the best hits (catalogue.search.near).
 
-The results of recent queries are kept with the searcher that found them (`_Results`): asked
-again before the index changes, a query costs no search, and its excerpts already made are reused.
+The results of recent queries are kept with the searcher that found them
+(`storage.KeptResults`): asked again before the index changes, a query costs no search, and its
+excerpts already made are reused.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -363,49 +363,7 @@ def _meanings(searcher) -> dict[str, tuple[str, ...]]:
     return _meanings_cache[key]
 
 
-class _Results:
-    """The results of this process's recent queries, for the searcher that found them.
-
-    Dropped whole when the searcher changes (an update or a rebuild of the index), and the least
-    recently asked dropped first once they hold more than MAX_HITS ids in all (at 100 times the
-    report a common word has some 10,000 hits: about 1 MB).
-    """
-
-    MAX_HITS = 200_000
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._searcher = None
-        self._entries: OrderedDict[tuple, SearchResult] = OrderedDict()
-        self._hits = 0
-
-    def get(self, searcher, key: tuple) -> SearchResult | None:
-        with self._lock:
-            if searcher is not self._searcher:
-                return None
-            result = self._entries.get(key)
-            if result is not None:
-                self._entries.move_to_end(key)
-            return result
-
-    def put(self, searcher, key: tuple, result: SearchResult) -> None:
-        with self._lock:
-            if searcher is not self._searcher:
-                self._searcher, self._entries, self._hits = searcher, OrderedDict(), 0
-            if key in self._entries:
-                return
-            self._entries[key] = result
-            self._hits += len(result.ids) + 1
-            while self._hits > self.MAX_HITS and len(self._entries) > 1:
-                _, dropped = self._entries.popitem(last=False)
-                self._hits -= len(dropped.ids) + 1
-
-    def clear(self) -> None:
-        with self._lock:
-            self._searcher, self._entries, self._hits = None, OrderedDict(), 0
-
-
-_results = _Results()
+_results = storage.KeptResults()
 
 
 def reset() -> None:

@@ -23,6 +23,7 @@ import shutil
 import threading
 import time
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -278,3 +279,45 @@ def measure_ids(searcher) -> array:
     return _measure_ids.get(
         searcher, "pk", lambda: array("Q", searcher.reader().column_reader("pk"))
     )
+
+
+class KeptResults:
+    """The results of this process's recent queries, for the searcher that found them.
+
+    Dropped whole when the searcher changes (an update or a rebuild of the index), and the least
+    recently asked dropped first once they hold more than MAX_HITS ids in all (at 100 times the
+    report a common word has some 10,000 hits: about 1 MB).
+    """
+
+    MAX_HITS = 200_000
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._searcher = None
+        self._entries: OrderedDict[tuple, object] = OrderedDict()
+        self._hits = 0
+
+    def get(self, searcher, key: tuple):
+        with self._lock:
+            if searcher is not self._searcher:
+                return None
+            result = self._entries.get(key)
+            if result is not None:
+                self._entries.move_to_end(key)
+            return result
+
+    def put(self, searcher, key: tuple, result) -> None:
+        with self._lock:
+            if searcher is not self._searcher:
+                self._searcher, self._entries, self._hits = searcher, OrderedDict(), 0
+            if key in self._entries:
+                return
+            self._entries[key] = result
+            self._hits += len(result.ids) + 1
+            while self._hits > self.MAX_HITS and len(self._entries) > 1:
+                _, dropped = self._entries.popitem(last=False)
+                self._hits -= len(dropped.ids) + 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._searcher, self._entries, self._hits = None, OrderedDict(), 0

@@ -392,7 +392,7 @@ def test_a_repeated_query_is_answered_from_the_results_kept(index, monkeypatch):
 
 
 def test_results_kept_are_bounded_by_their_hits(index, monkeypatch):
-    monkeypatch.setattr(engine._Results, "MAX_HITS", 3)
+    monkeypatch.setattr(storage.KeptResults, "MAX_HITS", 3)
     for word in ("service", "vatten", "vindkraft", "turism"):
         search.search(word)
     kept = engine._results._entries
