@@ -14,6 +14,13 @@ holds no query parameter, no data and no date unless its key lists them (a page'
 outside, between two fragments). Variables the stretch sets ({% with %}, `… as name`) stay
 inside it. The store is the process's, bounded, and emptied when a setting changes (tests); a
 deploy starts new processes.
+
+Why not Django's {% cache %}: its lookup is as cheap here (3.5 µs from a local-memory cache
+against 0.04 µs), but every use would have to name itself and pass the language and the URL
+prefix by hand (one omission serves Swedish text on English pages) and need an expiry and a
+cache alias of its own; keying by the node and the active language makes those mistakes
+impossible. What it keeps is derived from templates and settings only, so nothing needs to
+expire.
 """
 
 from __future__ import annotations
