@@ -1,7 +1,8 @@
 """What the search says besides its hits: "did you mean", and why a query found little.
 
 - `suggest`: the query with each word the index does not know replaced by the nearest word it
-  does (edit distance 1–2, also across å/ä/ö typed without them);
+  does (edit distance 1–2, also across å/ä/ö typed without them), except a term of the field
+  thesaurus, which its related terms search instead;
 - `english_hints`: the query's English words (english.txt) with the Swedish word the texts use;
 - `only_stop_words`: a query of nothing but stop words ("och") matches nothing by design.
 """
@@ -12,6 +13,7 @@ import functools
 import re
 from pathlib import Path
 
+from catalogue.search import thesaurus
 from catalogue.search.indexing import TEXT_FIELDS
 from catalogue.search.query import OPERATORS
 from catalogue.search.words import SWEDISH_STOPWORDS, fold, stem
@@ -104,6 +106,7 @@ def suggest(searcher, text: str) -> str | None:
             or not lower.isalpha()
             or lower in SWEDISH_STOPWORDS
             or _known(reader, lower)
+            or thesaurus.is_term(lower)
         ):
             return word
         correction = _correction(reader, lower)

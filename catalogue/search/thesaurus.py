@@ -96,6 +96,13 @@ def folded_terms() -> dict[tuple[str, ...], tuple[str, ...]]:
     return found
 
 
+def is_term(word: str) -> bool:
+    """Whether one word is a term of the list, as typed or without å/ä/ö: a word of the field
+    that the report may not use ("sjöfart"), not a misspelling of one it does ("sjömat")."""
+    stemmed = stem(word.lower())
+    return (stemmed,) in related_terms() or (fold(stemmed),) in folded_terms()
+
+
 @dataclass(frozen=True)
 class Match:
     """Query words (`words`, as typed) that are a term of the list, and its related terms."""

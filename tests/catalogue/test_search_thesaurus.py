@@ -142,3 +142,22 @@ def test_related_hits_come_before_those_with_most_of_the_words_and_the_page_says
     all_words = page.index("1 insats innehåller alla orden i frågan.")
     related = page.index("Besläktade begrepp: efter träffarna för sökorden följer 1 insats")
     assert all_words < related < page.index("Därefter följer 1 insats med de flesta av orden.")
+
+
+@pytest.mark.django_db
+def test_a_term_of_the_list_that_no_measure_writes_is_no_misspelling(index, monkeypatch):
+    # No text says "farled" (a term of the list), one says "farlig", two letters away: the query
+    # searches the term's related terms and gets no "did you mean farlig".
+    Measure.objects.create(
+        report=Report.objects.get(), region=Region.objects.get(name="Gotland"),
+        chapter=Chapter.objects.get(number=4), name="Farlig last", description="Hantering.",
+        source_key="farlig", source_line=99,
+    )  # fmt: skip
+    search.rebuild()
+    assert thesaurus.is_term("farled") and thesaurus.is_term("Sjofart")
+    assert not thesaurus.is_term("farlig")
+    assert search.search("farled").suggestion is None
+    assert search.search("farlid").suggestion == "farlig"  # a misspelling is still corrected
+    monkeypatch.setattr(thesaurus, "is_term", lambda word: False)
+    search.reset()
+    assert search.search("farled").suggestion == "farlig"  # what the rule prevents
