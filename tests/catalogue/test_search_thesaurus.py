@@ -161,3 +161,13 @@ def test_a_term_of_the_list_that_no_measure_writes_is_no_misspelling(index, monk
     monkeypatch.setattr(thesaurus, "is_term", lambda word: False)
     search.reset()
     assert search.search("farled").suggestion == "farlig"  # what the rule prevents
+
+
+@pytest.mark.django_db
+def test_the_page_says_when_only_related_terms_found_anything(client, index):
+    page = client.get("/insatser/", {"q": "läkemedel"}).content.decode()
+    assert "Besläktade begrepp: ingen insats nämner sökorden, men 1 insats nämner" in page
+    assert "efter träffarna för sökorden" not in page
+    client.cookies["django_language"] = "en"
+    page = client.get("/insatser/", {"q": "läkemedel"}).content.decode()
+    assert "Related terms: no measure mentions your words, but 1 measure mentions" in page
