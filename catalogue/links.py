@@ -50,25 +50,18 @@ def clean_redirect(request) -> HttpResponseRedirect | None:
 
 def without(params: QueryDict, name: str, value: str | None = None) -> str:
     """The query string with one value of `name` removed (all of them if `value` is None), and
-    without `page`: a narrower or wider selection starts on its first page. (Made from the
-    parameters' lists, without a copy of the QueryDict, as query_with.)"""
-    lists = dict(params.lists())
-    lists.pop("page", None)
-    remaining = [v for v in lists.get(name, ()) if v != value] if value is not None else []
-    if remaining:
-        lists[name] = remaining
-    else:
-        lists.pop(name, None)
+    without `page`: a narrower or wider selection starts on its first page."""
+    remaining = [v for v in params.getlist(name) if v != value] if value is not None else []
+    lists = _changed(params, {"page": None, name: remaining or None})
     return f"?{_encoded(lists, params.encoding)}" if lists else ""
 
 
 def with_page(params: QueryDict, number: int) -> str:
     """The query string showing page `number` (page 1 is the page without the parameter)."""
-    params = params.copy()
-    params.pop("page", None)
+    lists = _changed(params, {"page": None})
     if number > 1:
-        params["page"] = str(number)
-    return _query_string(params)
+        lists["page"] = [str(number)]  # last, as before
+    return f"?{_encoded(lists, params.encoding)}" if lists else ""
 
 
 def query_with(params: QueryDict, **changes) -> str:
@@ -76,6 +69,16 @@ def query_with(params: QueryDict, **changes) -> str:
     `changes` set, or removed where None; for the links a page makes by the dozen (the table's
     header, the pagination). Without the tag's copy of the QueryDict (a deep copy), which was
     most of its cost; QueryDict.urlencode's encoding, pair by pair."""
+    lists = _changed(params, changes)
+    if not lists and not params:
+        return ""
+    return f"?{_encoded(lists, params.encoding)}"
+
+
+def _changed(params: QueryDict, changes: dict) -> dict[str, list]:
+    """The parameters' lists with each of `changes` set (a value or several; in its place if the
+    query has it, else last, as QueryDict's setlist()), or removed where None. No copy of the
+    QueryDict: what query_with, without and with_page share."""
     lists = dict(params.lists())
     for name, value in changes.items():
         if value is None:
@@ -84,9 +87,7 @@ def query_with(params: QueryDict, **changes) -> str:
             lists[name] = list(value)
         else:
             lists[name] = [value]
-    if not lists and not params:
-        return ""
-    return f"?{_encoded(lists, params.encoding)}"
+    return lists
 
 
 def _encoded(lists: dict[str, list], encoding: str) -> str:
