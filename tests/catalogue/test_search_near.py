@@ -32,15 +32,16 @@ def no_related_terms(monkeypatch):
     monkeypatch.setattr(thesaurus, "matches", lambda text: [])
 
 
-@pytest.fixture
-def index(index_dir):  # noqa: F811
-    report = Report.objects.create(
-        title="Tabellbilaga", year=2023, number="0480", source_name="t.txt", checksum="0" * 64
-    )
-    chapter = Chapter.objects.get(number=3)
-    made = {}
-    for line, (key, (region, name, description)) in enumerate(TEXTS.items(), start=10):
-        made[key] = Measure.objects.create(
+def create_measures(texts: dict, chapter: Chapter) -> dict[str, Measure]:
+    """One measure of a 2023 report per `texts` item, key → (region, name, description), from
+    line 10 on; also the related-term tests' (test_search_thesaurus)."""
+    report, _ = Report.objects.get_or_create(
+        year=2023,
+        defaults={"title": "Tabellbilaga", "number": "0480", "source_name": "t.txt",
+                  "checksum": "0" * 64},
+    )  # fmt: skip
+    return {
+        key: Measure.objects.create(
             report=report,
             region=Region.objects.get(name=region),
             chapter=chapter,
@@ -49,6 +50,15 @@ def index(index_dir):  # noqa: F811
             source_key=key,
             source_line=line,
         )
+        for line, (key, (region, name, description)) in enumerate(texts.items(), start=10)
+    }
+
+
+@pytest.fixture
+def index(index_dir):  # noqa: F811
+    chapter = Chapter.objects.get(number=3)
+    made = create_measures(TEXTS, chapter)
+    report = Report.objects.get()
     uppsala = Region.objects.get(name="Uppsala")
     Measure.objects.bulk_create(
         Measure(

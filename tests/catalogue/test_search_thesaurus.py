@@ -8,6 +8,7 @@ from catalogue.models import Chapter, Measure, Region, Report
 from catalogue.search import thesaurus
 
 from .test_search import index_dir  # noqa: F401 (fixture)
+from .test_search_near import create_measures
 
 
 def test_the_list_parses_and_relates_the_fields_terms():
@@ -62,21 +63,7 @@ TEXTS = {
 
 @pytest.fixture
 def index(index_dir):  # noqa: F811
-    report = Report.objects.create(
-        title="Tabellbilaga", year=2023, number="0480", source_name="t.txt", checksum="0" * 64
-    )
-    chapter = Chapter.objects.get(number=4)
-    made = {}
-    for line, (key, (region, name, description)) in enumerate(TEXTS.items(), start=10):
-        made[key] = Measure.objects.create(
-            report=report,
-            region=Region.objects.get(name=region),
-            chapter=chapter,
-            name=name,
-            description=description,
-            source_key=key,
-            source_line=line,
-        )
+    made = create_measures(TEXTS, Chapter.objects.get(number=4))
     search.rebuild()
     return made
 
