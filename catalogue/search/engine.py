@@ -313,13 +313,7 @@ def _matching(searcher, q, memo: dict):
 
 def _one_phrase(text: str) -> bool:
     """Whether the query is one quoted phrase of several words and nothing else."""
-    stripped = text.strip()
-    return (
-        stripped.count('"') == 2
-        and stripped.startswith('"')
-        and stripped.endswith('"')
-        and len(query_module.plain_words(stripped).split()) > 1
-    )
+    return query_module.is_one_phrase(text) and len(query_module.plain_words(text).split()) > 1
 
 
 def _phrase_words(searcher, text: str, found: set[int], limit, meanings) -> list[tuple[int, int]]:

@@ -200,6 +200,13 @@ def is_plain(text: str) -> bool:
     return not any(w in OPERATORS or w.startswith("-") for w in text.split())
 
 
+def is_one_phrase(text: str) -> bool:
+    """Whether the query is one quoted phrase and nothing else ("offentlig upphandling" in
+    quotes; a quoted single word too)."""
+    stripped = text.strip()
+    return stripped.count('"') == 2 and stripped.startswith('"') and stripped.endswith('"')
+
+
 def word_of(q) -> str | None:
     """The query word a parsed word query stands for (as written, lowercase), read from its
     `exact` term: the parser makes one Or of a term per field for each word."""

@@ -27,7 +27,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from catalogue.search import query as query_module
-from catalogue.search import scoring
+from catalogue.search import scoring, storage
 from catalogue.search.words import SWEDISH_STOPWORDS, fold, has_swedish_letters, stem
 
 TERMS_FILE = Path(__file__).with_name("thesaurus.txt")
@@ -118,8 +118,8 @@ def matches(text: str) -> list[Match]:
     without stop words (positions in that sequence); a quoted phrase only as a whole term;
     none for a query with operators or more than MAX_QUERY_WORDS words. A query without
     å/ä/ö is compared folded ("lakemedel")."""
-    whole = _one_phrase(text) or "-" in text
-    if not (query_module.is_plain(text) or _one_phrase(text)):
+    whole = query_module.is_one_phrase(text) or "-" in text
+    if not (query_module.is_plain(text) or query_module.is_one_phrase(text)):
         return []
     words = [w for w in query_module.plain_words(text).split() if w not in SWEDISH_STOPWORDS]
     if not words or len(words) > MAX_QUERY_WORDS:
@@ -206,7 +206,7 @@ def related_hits(searcher, text: str, found: set[int], parse, collect) -> Relate
     if q is None:
         return NOTHING
     results = _collected(searcher, q, collect)
-    column = searcher.reader().column_reader("pk")
+    column = storage.measure_ids(searcher)
     hits = []
     for _, docnum in results:
         pk = column[docnum]
@@ -236,9 +236,3 @@ def _collected(searcher, q, collect) -> list[tuple[float, int]]:
         for score, docnum in collect(searcher, part, None)[0]:
             scores[docnum] = scores.get(docnum, 0.0) + score
     return scoring.sort(scores)
-
-
-def _one_phrase(text: str) -> bool:
-    """Whether the query is one quoted phrase and nothing else."""
-    stripped = text.strip()
-    return stripped.count('"') == 2 and stripped.startswith('"') and stripped.endswith('"')
