@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/search_misses.py [--half dev|regression] [--database-url URL] [ID …]
 
-Without ids: each scored query's recall@10 and nDCG@10 and the means per kind, ours only (no
+Without ids: each scored query's recall@10 and nDCG@10 and the share of its relevant measures
+anywhere in our list (so not yet lost to ranking), and the means per kind, ours only (no
 PostgreSQL or FTS5 run, so it takes seconds, not a minute). With ids (e.g. `multi_word-04`): each
 query's top 10 with their grades (`-` not judged), the page's notes, and the relevant measures
 that missed the top 10 with their rank in our whole ranking (or "not found"). With --cpu N:
@@ -95,23 +96,28 @@ def main() -> int:
             show(wanted[query_id], *ranked(wanted[query_id]), measures)
         return 0
 
-    scores: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    scores: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for q in scored(queries):
         lines, _ = ranked(q)
         graded = grades(q)
-        pair = (recall_at_k(lines, graded), ndcg_at_k(lines, graded))
-        scores[q["kind"]].append(pair)
-        scores["overall"].append(pair)
+        relevant = {line for line, grade in graded.items() if grade > 0}
+        found = len(relevant.intersection(lines)) / len(relevant)  # anywhere in the list
+        row = (recall_at_k(lines, graded), ndcg_at_k(lines, graded), found)
+        scores[q["kind"]].append(row)
+        scores["overall"].append(row)
         region = f" [{q['region']}]" if q.get("region") else ""
         print(
-            f"{q['id']:22} {q['query'] + region:42} {pair[0]:.2f} {pair[1]:.2f}  {len(lines)} hits"
+            f"{q['id']:22} {q['query'] + region:42} {row[0]:.2f} {row[1]:.2f}  {len(lines)} hits"
+            f", {found:.0%} of the relevant"
         )
     print()
     for kind in [*sorted(k for k in scores if k != "overall"), "overall"]:
-        pairs = scores[kind]
-        recall = sum(p[0] for p in pairs) / len(pairs)
-        ndcg = sum(p[1] for p in pairs) / len(pairs)
-        print(f"{kind:20} {len(pairs):3}  recall@10 {recall:.3f}  nDCG@10 {ndcg:.3f}")
+        rows = scores[kind]
+        recall, ndcg, found = (sum(row[i] for row in rows) / len(rows) for i in range(3))
+        print(
+            f"{kind:20} {len(rows):3}  recall@10 {recall:.3f}  nDCG@10 {ndcg:.3f}"
+            f"  relevant found anywhere {found:.3f}"
+        )
     return 0
 
 
