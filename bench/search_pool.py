@@ -11,7 +11,7 @@ For each query the pool is the union of
 It writes a reading sheet (name, description, where the grep matched, which engine ranked it
 where) for judging by hand, and the pooled source lines per query as JSON.
 
-A later round (`--round 2` to `--round 4`), when a new system joins the pool (here: our search,
+A later round (`--round 2` to `--round 5`), when a new system joins the pool (here: our search,
 changed since the round before), pools only the measures in the top `--depth` of our search
 that have no judgment yet; its sheet adds our search's excerpt, the query's words marked [like
 this].
@@ -105,8 +105,8 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("SEARCH_QUALITY_DB", DEFAULT_URL))
     parser.add_argument("--out", type=Path, required=True, help="folder for the sheet and pool")
     parser.add_argument(
-        "--round", type=int, default=1, choices=[1, 2, 3, 4],
-        help="1: every engine and the grep; 2-4: our search's unjudged measures only",
+        "--round", type=int, default=1, choices=[1, 2, 3, 4, 5],
+        help="1: every engine and the grep; 2-5: our search's unjudged measures only",
     )  # fmt: skip
     parser.add_argument("--depth", type=int, default=DEPTH, help="ranks pooled per engine")
     args = parser.parse_args()
