@@ -116,11 +116,10 @@ def folding_analyzer():
 _TOKEN = re.compile(TOKEN_PATTERN)
 
 
-def exact_words(text: str) -> list[str]:
-    """The terms `exact_analyzer` makes of a text, in order (its words lowercased, stop words
+def exact_words(text: str) -> set[str]:
+    """The distinct terms `exact_analyzer` makes of a text (its words lowercased, stop words
     left out), without making a token of each: near hits read the words of whole measures."""
-    stop = SWEDISH_STOPWORDS
-    return [word for word in map(str.lower, _TOKEN.findall(text)) if word not in stop]
+    return set(map(str.lower, _TOKEN.findall(text))) - SWEDISH_STOPWORDS
 
 
 def exact_analyzer():

@@ -9,14 +9,13 @@ listed after every hit of the query itself, and the page says which words found 
 
 Data, not a list: the words are those of the `exact` field (as written, so the page can show
 them) in at least MIN_SEEDS of the first SEED_HITS hits' texts and in more of them than chance
-would put there. Each is weighted as relevance-model feedback (RM3) weighs a word: its share of
-each best hit's text, summed over them (a word of the name weighs as the index weighs the name,
-indexing.FIELD_BOOSTS), times its inverse document frequency; a word in more than MAX_SHARE of
-the measures tells nothing, and fewer than MIN_TERMS such words name no subject. A measure needs
-two of the words, or one that weighs at least ALONE_SHARE of the heaviest. The measures with
-those words are scored here from their postings (the words' weights, each count saturating as
-in BM25, over the square root of the text's length): Whoosh's own scoring of an Or of ten words
-cost 4.6 ms of CPU per query on the bundled report, this about 1.5.
+would put there, weighted by how many of those have them times their inverse document
+frequency; a word in more than MAX_SHARE of the measures tells nothing, and fewer than
+MIN_TERMS such words name no subject. A measure needs two of the words, or one that weighs at
+least ALONE_SHARE of the heaviest. The measures with those words are scored here from their
+postings (the words' weights, each count saturating as in BM25, over the square root of the
+text's length): Whoosh's own scoring of an Or of ten words cost 4.6 ms of CPU per query on the
+bundled report, this about 1.5.
 """
 
 from __future__ import annotations
@@ -30,23 +29,20 @@ from dataclasses import dataclass
 
 from catalogue.search import storage
 from catalogue.search.analysis import exact_words
-from catalogue.search.indexing import FIELD_BOOSTS
 from catalogue.search.words import fold, stem
 
-# The best hits whose texts give the words; more drift from the query's subject (dev half,
-# README "Search": 5 and 15 found fewer relevant measures than 10).
-SEED_HITS = 10
-# Not the region or the goals; a word weighs as the index weighs the field it is in.
-SEED_FIELDS = {name: FIELD_BOOSTS[name] for name in ("name", "description", "outputs", "effects")}
+# The best hits whose texts give the words; more drift from the query's subject.
+SEED_HITS = 5
+SEED_FIELDS = ("name", "description", "outputs", "effects")  # not the region or the goals
 # A word must be in this many of the seeds: one measure's own words are its own subject, not
 # the query's (a query with one hit gets no near hits).
 MIN_SEEDS = 2
 MAX_SHARE = 0.1
 # ... and in more of them than chance would put it there: the chance that as many measures
-# drawn at random have it must be below CHANCE (a word of one measure in a hundred in two of
-# ten passes, a word of every tenth measure in three of ten does not).
-CHANCE = 0.01
-NUM_TERMS = 20
+# drawn at random have it must be below CHANCE (a rare word in two of five measures passes,
+# a word of every tenth measure in two of five does not).
+CHANCE = 0.001
+NUM_TERMS = 10
 # Fewer telling words than this are no subject ("bas", "teman"): no near hits.
 MIN_TERMS = 2
 # A near hit has two of the words, or one of those weighing at least ALONE_SHARE of the
@@ -118,15 +114,12 @@ def _length(searcher, lengths: array, docnum: int) -> int:
 
 def telling_words(searcher, seeds: list[int]) -> list[tuple[str, float]]:
     """Up to NUM_TERMS (word, weight) that the seeds' texts share and few other measures have,
-    the heaviest first: a word's weight is its share of each seed's text summed over the seeds
-    (the relevance model of RM3, the seeds weighing alike) times its idf."""
+    the heaviest first."""
     if len(seeds) < MIN_SEEDS:  # no word can be in MIN_SEEDS of them
         return []
-    shares, shared = Counter(), Counter()
+    shared = Counter()
     for docnum in seeds:
-        model = _seed_model(searcher, docnum)
-        shares.update(model)
-        shared.update(model.keys())
+        shared.update(_seed_words(searcher, docnum))
     reader = searcher.reader()
     total = reader.doc_count()
     weighted = []
@@ -140,15 +133,15 @@ def telling_words(searcher, seeds: list[int]) -> list[tuple[str, float]]:
         if count < frequency <= total * MAX_SHARE:
             if _chance(count, len(seeds), frequency / total) >= CHANCE:
                 continue
-            weighted.append((shares[term] * math.log(total / frequency), term))
+            weighted.append((count * math.log(total / frequency), term))
     weighted.sort(reverse=True)
     return [(term, weight) for weight, term in weighted[:NUM_TERMS]]
 
 
 # A measure's words and a word's document frequency, read once per searcher (storage.PerSearcher):
 # the best hits of new queries are often the same measures, and analysing their texts again was
-# most of the tier's time. About 4 KB per measure kept.
-_seed_models = storage.PerSearcher(maxsize=5000)
+# most of the tier's time. About 2 KB per measure kept.
+_seed_words_kept = storage.PerSearcher(maxsize=5000)
 _doc_frequencies = storage.PerSearcher(maxsize=100_000)
 # The postings of the words that found near hits: the best hits of new queries share their words
 # too. 12 bytes a posting; a telling word is in under 1 % of the measures mostly (the chance
@@ -176,24 +169,16 @@ def _postings(searcher, term: str) -> tuple[array, array]:
     return _postings_kept.get(searcher, term, read)
 
 
-def _seed_model(searcher, docnum: int) -> dict[str, float]:
-    """Each distinct word (as written, three letters or more) of a measure's SEED_FIELDS and its
-    share of the text (as the `exact` field holds its words: stop words left out), each field's
-    words weighing as SEED_FIELDS says."""
+def _seed_words(searcher, docnum: int) -> tuple[str, ...]:
+    """The distinct words (as written) of a measure's SEED_FIELDS, of three letters or more."""
 
-    def read() -> dict[str, float]:
+    def read() -> tuple[str, ...]:
         stored = searcher.stored_fields(docnum)
-        counts: dict[str, float] = {}
-        length = 0.0
-        for name, weight in SEED_FIELDS.items():
-            for word in exact_words(stored.get(name) or ""):
-                length += weight
-                if word.isalpha() and len(word) > 2:
-                    word = sys.intern(word)
-                    counts[word] = counts.get(word, 0.0) + weight
-        return {word: count / length for word, count in counts.items()}
+        text = "\n".join(stored.get(name) or "" for name in SEED_FIELDS)
+        words = exact_words(text)  # as the `exact` field holds them
+        return tuple({sys.intern(t) for t in words if t.isalpha() and len(t) > 2})
 
-    return _seed_models.get(searcher, docnum, read)
+    return _seed_words_kept.get(searcher, docnum, read)
 
 
 def _chance(count: int, seeds: int, share: float) -> float:

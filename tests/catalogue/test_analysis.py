@@ -215,7 +215,7 @@ def test_exact_words_are_the_exact_analyzers_terms():
     text = REPORT.read_text(encoding="utf-8")
     analyzer = analysis.exact_analyzer()
     for line in text.splitlines()[::7]:
-        assert analysis.exact_words(line) == [t.text for t in analyzer(line)], line
-    assert analysis.exact_words("Och KKN, och e-handel i Region Örebro, KKN") == [
-        "kkn", "e", "handel", "region", "örebro", "kkn"
-    ]  # fmt: skip
+        assert analysis.exact_words(line) == {t.text for t in analyzer(line)}, line
+    assert analysis.exact_words("Och KKN, och e-handel i Region Örebro") == {
+        "kkn", "e", "handel", "region", "örebro"
+    }  # fmt: skip
