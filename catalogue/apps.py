@@ -16,8 +16,6 @@ class CatalogueConfig(AppConfig):
 
         if apps.is_installed("axes"):
             apps.get_app_config("axes").verbose_name = _("Inloggningsspärr")
-        from . import snapshot
         from .search import changes
 
-        snapshot.connect_signals()
         changes.connect_signals()

@@ -6,7 +6,8 @@
 #   anything else     run as given
 # Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, SECURE_SSL, SEARCH_INDEX_DIR,
 # WEB_CONCURRENCY (gunicorn workers, default 3), BIND (default 0.0.0.0:8000),
-# REPORT (the report to import on an empty database), GUNICORN_TIMEOUT (seconds, default 30).
+# REPORT (the report to import on an empty database), GUNICORN_TIMEOUT (seconds, default 30),
+# GC_FREEZE (0: a worker never freezes its heap; config/gunicorn.conf.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Whatever the app creates (SQLite database, search index, secret key) is its user's alone.
@@ -42,6 +43,7 @@ case "$command" in
             python manage.py rebuild_index
         fi
         exec gunicorn config.wsgi \
+            --config config/gunicorn.conf.py \
             --bind "${BIND:-0.0.0.0:8000}" \
             --workers "${WEB_CONCURRENCY:-3}" \
             --timeout "${GUNICORN_TIMEOUT:-30}" \
