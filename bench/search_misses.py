@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/search_misses.py [--half dev|regression] [--database-url URL] [ID …]
 
-Without ids: each scored query's recall@10 and nDCG@10 and the share of its relevant measures
-anywhere in our list (so not yet lost to ranking), and the means per kind, ours only (no
+Without ids: each scored query's recall@10 and nDCG@10, the share of its relevant measures
+anywhere in our list (so not yet lost to ranking) and the recall@10 that list would reach in
+the best order (what better ranking alone could give), and the means per kind, ours only (no
 PostgreSQL or FTS5 run, so it takes seconds, not a minute). With ids (e.g. `multi_word-04`): each
 query's top 10 with their grades (`-` not judged), the page's notes, and the relevant measures
 that missed the top 10 with their rank in our whole ranking (or "not found"). With --cpu N:
@@ -96,13 +97,15 @@ def main() -> int:
             show(wanted[query_id], *ranked(wanted[query_id]), measures)
         return 0
 
-    scores: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    scores: dict[str, list[tuple[float, ...]]] = defaultdict(list)
     for q in scored(queries):
         lines, _ = ranked(q)
         graded = grades(q)
         relevant = {line for line, grade in graded.items() if grade > 0}
-        found = len(relevant.intersection(lines)) / len(relevant)  # anywhere in the list
-        row = (recall_at_k(lines, graded), ndcg_at_k(lines, graded), found)
+        in_list = len(relevant.intersection(lines))
+        found = in_list / len(relevant)  # anywhere in the list
+        best_order = min(K, in_list) / min(K, len(relevant))  # recall@10, the list reordered
+        row = (recall_at_k(lines, graded), ndcg_at_k(lines, graded), found, best_order)
         scores[q["kind"]].append(row)
         scores["overall"].append(row)
         region = f" [{q['region']}]" if q.get("region") else ""
@@ -113,10 +116,10 @@ def main() -> int:
     print()
     for kind in [*sorted(k for k in scores if k != "overall"), "overall"]:
         rows = scores[kind]
-        recall, ndcg, found = (sum(row[i] for row in rows) / len(rows) for i in range(3))
+        recall, ndcg, found, best = (sum(row[i] for row in rows) / len(rows) for i in range(4))
         print(
             f"{kind:20} {len(rows):3}  recall@10 {recall:.3f}  nDCG@10 {ndcg:.3f}"
-            f"  relevant found anywhere {found:.3f}"
+            f"  relevant found anywhere {found:.3f}  recall@10 in the best order {best:.3f}"
         )
     return 0
 
