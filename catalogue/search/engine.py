@@ -172,7 +172,15 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
     related_ids, related_matcher = set(), None
     if not timed_out and (limit is None or len(hits) < limit):
         found = {pk for pk, _ in hits}
-        related = thesaurus.related_hits(searcher, text, found, query_module.parse, _collect)
+        variants = thesaurus.coordination_variants(
+            text,
+            lambda part, found: compounds.rewrite_coordinations(
+                part, known, parts=True, together=together, readings=found
+            ),
+        ) if readings else ()  # fmt: skip
+        related = thesaurus.related_hits(
+            searcher, text, found, query_module.parse, _collect, variants
+        )
         more = related.hits if limit is None else related.hits[: max(0, limit - len(hits))]
         if more:
             notes = replace(notes, related_after=len(hits), related=len(more),

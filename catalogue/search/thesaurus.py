@@ -7,8 +7,10 @@ this field (../shared/LIBRARIES.md), so the relations are a curated list of the 
 terms (thesaurus.txt: broader, narrower and related terms, not only synonyms).
 
 A plain query's words (or several of them together, the longest first; a quoted phrase as a
-whole; folded when typed without å/ä/ö) that are a term of the list are searched again as their
-related terms, the query's other words as written; the measures found so, and not by the query
+whole; folded when typed without å/ä/ö; for a hyphen coordination that is no term as typed, each
+of its alternatives as searched: "hotell- och restaurangbranschen" as "hotell", "restaurang") that
+are a term of the list are searched again as their related terms, the query's other words as
+written; the measures found so, and not by the query
 itself, follow the hits with all of its words (and a phrase's hits with its words apart), before
 those with only most of its words: they are about the whole query's subject
 (`related_hits`), best first within the tier, and the page names the terms
@@ -20,14 +22,14 @@ in the list.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import query as wq
 
+from catalogue.search import compounds, scoring, storage
 from catalogue.search import query as query_module
-from catalogue.search import scoring, storage
 from catalogue.search.words import SWEDISH_STOPWORDS, fold, has_swedish_letters, stem
 
 TERMS_FILE = Path(__file__).with_name("thesaurus.txt")
@@ -198,11 +200,20 @@ class Related:
 NOTHING = Related([], ())
 
 
-def related_hits(searcher, text: str, found: set[int], parse, collect) -> Related:
+def related_hits(
+    searcher, text: str, found: set[int], parse, collect, variants: Sequence[str] = ()
+) -> Related:
     """The measures that a query's related terms find and the query did not (`found`: measure
     ids), best first, at most MAX_RELATED. `collect`: query → ((score, docnum) best first,
-    timed out), as the search collects its own hits."""
+    timed out), as the search collects its own hits. `variants`: the query once per
+    alternative of its hyphen coordinations (`coordination_variants`), looked up when the
+    query as typed has no term of the list; their related queries are alternatives too."""
     q, matched = related_query(text, parse)
+    if q is None and variants:
+        pairs = [related_query(variant, parse) for variant in variants]
+        queries = [q for q, _ in pairs if q is not None]
+        matched = [m for q, found_terms in pairs if q is not None for m in found_terms]
+        q = (wq.Or(queries) if len(queries) > 1 else queries[0]) if queries else None
     if q is None:
         return NOTHING
     results = _collected(searcher, q, collect)
@@ -218,6 +229,28 @@ def related_hits(searcher, text: str, found: set[int], parse, collect) -> Relate
         return NOTHING
     terms = tuple((m.words, m.related[:SHOWN_TERMS]) for m in matched)
     return Related(hits, terms, q)
+
+
+def coordination_variants(text: str, rewrite: Callable[[str, list], str]) -> list[str]:
+    """The query once per alternative of its hyphen coordinations as the search reads them
+    (`rewrite`: compounds.rewrite_coordinations with the search's words, filling its list with
+    the alternatives): "hotell- och restaurangbranschen" → ["hotell", "restaurang"] where no
+    measure writes the trade with "bransch"; [] without a coordination. The alternatives of a
+    coordination are what it names, so their terms of the list name its subject too."""
+    spans = []
+    for match in compounds.COORDINATION.finditer(text):
+        readings: list[tuple[str, ...]] = []
+        rewrite(match.group(), readings)
+        if readings:
+            spans.append((match.start(), match.end(), readings[0]))
+    variants = []
+    for i in range(max((len(alternatives) for *_, alternatives in spans), default=0)):
+        parts, position = [], 0
+        for start, end, alternatives in spans:
+            parts += [text[position:start], alternatives[min(i, len(alternatives) - 1)]]
+            position = end
+        variants.append("".join([*parts, text[position:]]))
+    return variants
 
 
 def _collected(searcher, q, collect) -> list[tuple[float, int]]:

@@ -144,7 +144,10 @@ def test_a_coordinated_compound_whose_parts_no_text_has_together_is_searched_as_
     index,
 ):
     # No text writes "restaurangbranschen", nor "restaurang" and "bransch" in one measure.
-    assert search.search("hotell- och restaurangbranschen").ids == [index["rest"].pk]
+    result = search.search("hotell- och restaurangbranschen")
+    assert result.ids[0] == index["rest"].pk and result.notes.related_after == 1
+    # After it, the visitor economy that "hotell" and "restaurang" lead to (thesaurus.txt).
+    assert set(result.ids[1:]) == {index["besok"].pk, index["fjall"].pk}
 
 
 def test_coordination_parts_apart_only_where_no_measure_has_them_together():

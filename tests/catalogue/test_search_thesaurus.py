@@ -158,3 +158,34 @@ def test_the_page_says_when_only_related_terms_found_anything(client, index):
     client.cookies["django_language"] = "en"
     page = client.get("/insatser/", {"q": "läkemedel"}).content.decode()
     assert "Related terms: no measure mentions your words, but 1 measure mentions" in page
+
+
+@pytest.mark.django_db
+def test_a_coordinations_alternatives_are_looked_up_when_the_query_as_typed_is_no_term(index):
+    # "sjöfarts- och flygsamarbete" is searched as "sjöfart samarbete" or "flyg" (no measure
+    # writes "flyg" with "samarbete"); "sjöfart" is a term of the list, so the measure about
+    # ports and cooperation follows, not the one about cooperation alone.
+    result = search.search("sjöfarts- och flygsamarbete")
+    assert result.ids == [index["sjofart"].pk, index["hamn"].pk]
+    assert result.notes.related_after == 1 and result.notes.related == 1
+    assert result.notes.related_terms[0][0] == "sjöfart"
+
+
+def test_coordination_variants_take_each_alternative_in_turn():
+    def rewrite(part, readings):  # as compounds.rewrite_coordinations fills its readings
+        readings.append({"hotell- och restaurangbranschen": ("hotell", "restaurang"),
+                         "studie- och yrkesvägledning": ("studievägledning",
+                                                         "yrkesvägledning")}[part])  # fmt: skip
+        return part
+
+    assert thesaurus.coordination_variants(
+        "stöd till hotell- och restaurangbranschen", rewrite
+    ) == [
+        "stöd till hotell",
+        "stöd till restaurang",
+    ]
+    assert thesaurus.coordination_variants("studie- och yrkesvägledning i Kalmar", rewrite) == [
+        "studievägledning i Kalmar",
+        "yrkesvägledning i Kalmar",
+    ]
+    assert thesaurus.coordination_variants("sjöfart och hamnar", rewrite) == []
