@@ -227,8 +227,29 @@ def related_hits(
                 break
     if not hits:
         return NOTHING
-    terms = tuple((m.words, m.related[:SHOWN_TERMS]) for m in matched)
+    terms = tuple((m.words, _named(searcher, m.related, parse)) for m in matched)
     return Related(hits, terms, q)
+
+
+# Whether some measure has a related term's words, per searcher (see _named).
+_in_index_kept = storage.PerSearcher(maxsize=20_000)
+
+
+def _named(searcher, related: tuple[str, ...], parse) -> tuple[str, ...]:
+    """The related terms the page names (SHOWN_TERMS): those some measure has first, in the
+    list's order, so that the terms that found the hits are named rather than those no measure
+    writes ("hotell" → besöksnäring, not "vandrarhem")."""
+    reader = searcher.reader()
+
+    def in_index(term: str) -> bool:
+        def read() -> bool:
+            terms = query_module.positive_terms(_parsed(term, parse))
+            return any(reader.doc_frequency(field, text) for field, text in terms)
+
+        return _in_index_kept.get(searcher, term, read)
+
+    used = [term for term in related if in_index(term)]
+    return tuple([*used, *(t for t in related if t not in used)][:SHOWN_TERMS])
 
 
 def coordination_variants(text: str, rewrite: Callable[[str, list], str]) -> list[str]:

@@ -75,6 +75,8 @@ def test_a_related_term_finds_a_measure_that_only_has_it_after_the_direct_hits(i
     notes = result.notes
     assert notes.related_after == 1 and notes.related == 1
     assert notes.related_terms[0][0] == "sjöfart" and "hamn" in notes.related_terms[0][1]
+    # The terms some measure has are named first ("sjötransport" comes first in the list).
+    assert notes.related_terms[0][1][0] == "hamn"
     assert '<mark class="expanded">hamnar</mark>' in result.highlights[index["hamn"].pk]
 
 
