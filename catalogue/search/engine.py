@@ -172,12 +172,14 @@ def _search(searcher, text: str, limit: int | None, *, corrected: bool = False) 
     related_ids, related_matcher = set(), None
     if not timed_out and (limit is None or len(hits) < limit):
         found = {pk for pk, _ in hits}
-        variants = thesaurus.coordination_variants(
-            text,
-            lambda part, found: compounds.rewrite_coordinations(
-                part, known, parts=True, together=together, readings=found
-            ),
-        ) if readings else ()  # fmt: skip
+        variants = ()
+        if readings:  # the thesaurus also looks up each alternative of a coordination
+            variants = thesaurus.coordination_variants(
+                text,
+                lambda part, alternatives: compounds.rewrite_coordinations(
+                    part, known, parts=True, together=together, readings=alternatives
+                ),
+            )
         related = thesaurus.related_hits(
             searcher, text, found, query_module.parse, _collect, variants
         )

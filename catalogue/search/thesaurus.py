@@ -8,15 +8,14 @@ terms (thesaurus.txt: broader, narrower and related terms, not only synonyms).
 
 A plain query's words (or several of them together, the longest first; a quoted phrase as a
 whole; folded when typed without å/ä/ö; for a hyphen coordination that is no term as typed, each
-of its alternatives as searched: "hotell- och restaurangbranschen" as "hotell", "restaurang") that
-are a term of the list are searched again as their related terms, the query's other words as
-written; the measures found so, and not by the query
-itself, follow the hits with all of its words (and a phrase's hits with its words apart), before
-those with only most of its words: they are about the whole query's subject
-(`related_hits`), best first within the tier, and the page names the terms
-(SearchNotes.related). The list is read once per process, each related term parsed once; a
-query costs a dictionary look-up per word, and one more search only when one of its words is
-in the list.
+of its alternatives as searched: "hotell- och restaurangbranschen" as "hotell", "restaurang")
+that are a term of the list are searched again as their related terms, the query's other words
+as written; the measures found so, and not by the query itself, follow the hits with all of its
+words (and a phrase's hits with its words apart), before those with only most of its words:
+they are about the whole query's subject (`related_hits`), best first within the tier, and the
+page names the terms some measure has (SearchNotes.related). The list is read once per
+process, each related term parsed once; a query costs a dictionary look-up per word, and one
+more search only when one of its words is in the list.
 """
 
 from __future__ import annotations
@@ -211,9 +210,10 @@ def related_hits(
     q, matched = related_query(text, parse)
     if q is None and variants:
         pairs = [related_query(variant, parse) for variant in variants]
-        queries = [q for q, _ in pairs if q is not None]
-        matched = [m for q, found_terms in pairs if q is not None for m in found_terms]
-        q = (wq.Or(queries) if len(queries) > 1 else queries[0]) if queries else None
+        pairs = [(query, terms) for query, terms in pairs if query is not None]
+        matched = [match for _, terms in pairs for match in terms]
+        if pairs:
+            q = wq.Or([query for query, _ in pairs]) if len(pairs) > 1 else pairs[0][0]
     if q is None:
         return NOTHING
     results = _collected(searcher, q, collect)
