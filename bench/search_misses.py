@@ -65,6 +65,17 @@ def setup(url: str):
     }
 
 
+def ranked_lines(search, measures: dict, q: dict) -> tuple[list[int], object]:
+    """Our ranking of a judged query as source lines, the region filter applied as the search
+    page applies it, and the page's notes (`measures`: setup()'s)."""
+    line_of = {m["pk"]: line for line, m in measures.items()}
+    result = search.search(q["query"])
+    lines = [line_of[pk] for pk in result.ids]
+    if q.get("region"):
+        lines = [line for line in lines if measures[line]["region__name"] == q["region"]]
+    return lines, result.notes
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("ids", nargs="*", help="query ids to show in detail")
@@ -79,14 +90,9 @@ def main() -> int:
 
     queries = load_regression() if args.half == "regression" else load_half("dev")
     search, measures = setup(args.database_url)
-    line_of = {m["pk"]: line for line, m in measures.items()}
 
     def ranked(q: dict) -> tuple[list[int], object]:
-        result = search.search(q["query"])
-        lines = [line_of[pk] for pk in result.ids]
-        if q.get("region"):
-            lines = [line for line in lines if measures[line]["region__name"] == q["region"]]
-        return lines, result.notes
+        return ranked_lines(search, measures, q)
 
     if args.cpu:
         cpu_time(search, [q["query"] for q in queries], args.cpu)

@@ -35,7 +35,7 @@ from bench.search_judged import (  # noqa: E402
     recall_at_k,
     scored,
 )
-from bench.search_misses import setup  # noqa: E402
+from bench.search_misses import ranked_lines, setup  # noqa: E402
 from bench.search_quality import DEFAULT_URL  # noqa: E402
 
 BM25 = {}  # "K1"/"B" → value, set on each new searcher
@@ -91,23 +91,17 @@ def _refresh() -> None:
     engine.reset()
     weighting = storage.searcher().weighting
     for key, value in BM25.items():
-        if key.endswith("_B"):  # a field's own B, as BM25F(name_B=…) sets it
-            weighting._field_B[key[:-2]] = value
-        else:
-            setattr(weighting, key, value)
+        setattr(weighting, key, value)
 
 
 CONDENSED = False  # --condensed: unjudged measures left out of each ranking before scoring
 
 
-def evaluate(search, measures, line_of, queries) -> tuple[float, float, dict]:
+def evaluate(search, measures, queries) -> tuple[float, float, dict]:
     """Mean recall@10 and nDCG@10 over the scored queries, and per query."""
     per_query = {}
     for q in scored(queries):
-        result = search.search(q["query"])
-        lines = [line_of[pk] for pk in result.ids]
-        if q.get("region"):
-            lines = [line for line in lines if measures[line]["region__name"] == q["region"]]
+        lines, _ = ranked_lines(search, measures, q)
         graded = grades(q)
         if CONDENSED:
             lines = [line for line in lines if line in graded]
@@ -138,13 +132,12 @@ def main() -> int:
     CONDENSED = args.condensed
 
     search, measures = setup(args.database_url)
-    line_of = {m["pk"]: line for line, m in measures.items()}
     halves = {"dev": load_half("dev"), "reg": load_regression()}
     base = {s.split("=")[0]: _value(s.split("=")[1]) for s in args.set}
     apply(base)
 
     def run() -> dict:
-        return {h: evaluate(search, measures, line_of, qs) for h, qs in halves.items()}
+        return {h: evaluate(search, measures, qs) for h, qs in halves.items()}
 
     print("setting                                   dev R   dev N   reg R   reg N   "
           "ΔdevR  ΔdevN  ΔregR  ΔregN")  # fmt: skip
